@@ -1,0 +1,44 @@
+# cucm.trust - the two commands a fresh machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup collection demo test unit sanity lint integration clean
+
+help:
+	@echo "make demo   - set up, start a 3-node CUCM lab, run playbooks/trust_report.yml against it"
+	@echo "make test   - set up and run everything CI runs (sanity, lint, unit, integration)"
+	@echo "make unit | sanity | lint | integration | collection | clean"
+
+setup:
+	@./scripts/setup.sh
+
+collection: setup
+	@./scripts/build-collection.sh
+
+demo: setup
+	@./scripts/demo.sh
+
+sanity: setup
+	@./scripts/sanity.sh
+
+lint: setup
+	@./scripts/lint.sh
+
+unit: setup
+	$(PY) -m pytest tests/unit -q
+
+integration: setup
+	$(PY) -m pytest tests/integration -q
+
+# Sanity and lint first; the pytest run (unit + integration) prints the closing summary.
+test: setup
+	@./scripts/sanity.sh
+	@./scripts/lint.sh
+	$(PY) -m pytest tests/unit tests/integration -q
+
+clean:
+	rm -rf .build .tmp tests/output

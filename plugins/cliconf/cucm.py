@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+# Copyright: cucm.trust contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = """
+author: cucm.trust contributors
+name: cucm
+short_description: Cliconf plugin for the Cisco Unified Communications Manager admin CLI
+description:
+  - Runs commands on the CUCM platform CLI over C(ansible.netcommon.network_cli) and answers the
+    questions some commands ask through one dialog mechanism (RPC C(dialog)).
+  - At the start of each task it discards output left over from an earlier command (for example
+    after a command timeout) and makes sure the CLI is back at the C(admin:) prompt; a session that
+    stays busy or waits at a question is dropped and reopened rather than answered blindly.
+  - Answers flagged as secret are sent without being logged, recorded in the connection history or
+    shown in any output, including at C(-vvvv). Note that C(persistent_log_messages) logs raw
+    traffic; secrets are not echoed by CUCM, but keep that option off in production.
+version_added: 0.1.0
+"""
+
+import json
+import re
+import time
+
+from ansible.errors import AnsibleConnectionFailure
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible_collections.ansible.netcommon.plugins.module_utils.network.common.utils import to_list
+from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
+from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import (
+    Dialog,
+    DialogFailed,
+    Question,
+)
+from ansible_collections.cucm.trust.plugins.plugin_utils.shell_channel import (
+    ChannelClosed,
+    ShellChannel,
+)
+from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES, PROMPT_RE
+
+try:
+    from collections.abc import Mapping
+except ImportError:  # pragma: no cover
+    from collections import Mapping
+
+VERSION_RE = re.compile(r"Active Master Version:\s*(\S+)")
+# The local node is the one whose line lacks "using TCP since" (cucm-cli-behaviour.md).
+LOCAL_NODE_RE = re.compile(
+    r"^\s*(?P<ip>\d{1,3}(?:\.\d{1,3}){3})\s+(?P<rest>.*?\s(?:Publisher|Subscriber)\s.*authenticated)\s*$",
+    re.M,
+)
+ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+RESYNC_TIMEOUT = 10.0
+READ_SLICE = 0.2
+
+
+class Cliconf(CliconfBase):
+    __rpc__ = CliconfBase.__rpc__ + ["dialog", "run_commands", "get_device_info"]
+
+    def __init__(self, *args, **kwargs):
+        super(Cliconf, self).__init__(*args, **kwargs)
+        self._device_info = {}
+
+    # -- plain commands -------------------------------------------------------------------
+    def get(self, command=None, prompt=None, answer=None, sendonly=False, newline=True,
+            output=None, check_all=False):
+        if not command:
+            raise ValueError("must provide value of command to execute")
+        if output:
+            raise ValueError("'output' value %s is not supported for get" % output)
+        return self.send_command(command=command, prompt=prompt, answer=answer,
+                                 sendonly=sendonly, newline=newline, check_all=check_all)
+
+    def run_commands(self, commands=None, check_rc=True):
+        if commands is None:
+            raise ValueError("'commands' value is required")
+        responses = []
+        for cmd in to_list(commands):
+            if not isinstance(cmd, Mapping):
+                cmd = {"command": cmd}
+            if cmd.pop("output", None):
+                raise ValueError("'output' is not supported by the cucm cliconf plugin")
+            try:
+                out = self.send_command(**cmd)
+            except AnsibleConnectionFailure as exc:
+                if check_rc:
+                    raise
+                out = getattr(exc, "err", to_text(exc))
+            responses.append(out)
+        return responses
+
+    def get_config(self, source="running", flags=None, format=None):
+        raise ValueError("CUCM has no configuration to read over its CLI; use the *_info modules")
+
+    def edit_config(self, candidate=None, commit=True, replace=None, comment=None):
+        raise ValueError("CUCM has no configuration mode; use the cucm.trust modules")
+
+    # -- device facts ---------------------------------------------------------------------
+    def get_device_info(self):
+        if not self._device_info:
+            info = {"network_os": "cucm.trust.cucm"}
+            version = to_text(self.get("show version active"), errors="surrogate_then_replace")
+            match = VERSION_RE.search(version)
+            if match:
+                info["network_os_version"] = match.group(1)
+            cluster = to_text(self.get("show network cluster"), errors="surrogate_then_replace")
+            for match in LOCAL_NODE_RE.finditer(cluster):
+                if "using TCP since" in match.group(0):
+                    continue
+                words = match.group("rest").split()
+                role_index = [w for w in words].index(
+                    "Publisher" if "Publisher" in words else "Subscriber"
+                )
+                info["network_os_hostname"] = words[role_index - 1]
+                info["network_os_role"] = words[role_index].lower()
+                break
+            self._device_info = info
+        return self._device_info
+
+    def get_capabilities(self):
+        result = super(Cliconf, self).get_capabilities()
+        result["rpc"] = sorted(set(result["rpc"]) | set(["dialog", "run_commands"]))
+        result["device_operations"] = {
+            "supports_diff_replace": False,
+            "supports_commit": False,
+            "supports_rollback": False,
+            "supports_defaults": False,
+            "supports_onbox_diff": False,
+            "supports_commit_comment": False,
+            "supports_multiline_delimiter": False,
+            "supports_diff_match": False,
+            "supports_diff_ignore_lines": False,
+            "supports_generate_diff": False,
+            "supports_replace": False,
+        }
+        return json.dumps(result)
+
+    # -- per-task resynchronisation ---------------------------------------------------------
+    def set_cli_prompt_context(self):
+        """Called once at the start of every task: make sure the next command starts clean.
+
+        Output still arriving from an earlier command (typically one that outlived its command
+        timeout) would otherwise be taken as the answer to the next command.
+        """
+        if not self._connection.connected:
+            return
+        channel = ShellChannel(self._connection)
+        try:
+            stale = channel.drain()
+            if stale:
+                self._connection.queue_message(
+                    "vvvv", "discarded %d bytes of stale CLI output before this task" % len(stale)
+                )
+            tail = _last_line(stale).strip()
+            if tail and not PROMPT_RE.search(tail) and re.search(rb"[?:]\s*$", tail):
+                # The CLI waits at a question left over from an earlier task: never answer it.
+                raise ChannelClosed("the CLI was waiting at a question: %r" % to_text(tail))
+            channel.send(b"\r")
+            if not self._wait_for_prompt(channel, RESYNC_TIMEOUT):
+                raise ChannelClosed("no prompt within %ss" % RESYNC_TIMEOUT)
+        except ChannelClosed as exc:
+            self._connection.queue_message(
+                "warning", "CLI session out of step (%s); opening a new session" % exc
+            )
+            channel.abandon()
+            self._connection._connect()
+
+    def _wait_for_prompt(self, channel, timeout):
+        buffer = b""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            buffer += channel.read(READ_SLICE)
+            if PROMPT_RE.search(buffer):
+                # The redrawn prompt may be followed by another one; take both.
+                buffer += channel.drain(quiet=0.1, limit=1.0)
+                return True
+        return False
+
+    # -- the dialog mechanism ---------------------------------------------------------------
+    def dialog(self, command, questions, timeout=None, question_idle=3.0):
+        """Run ``command`` and answer the questions it asks.
+
+        :param command: the CLI command
+        :param questions: list of dicts: ``name``, ``pattern`` (regex matched at the end of the
+            output), ``answer``, optional ``secret`` (never logged or shown), ``typed`` (send one
+            character at a time, ``char_delay`` seconds apart), ``max_times`` (default 1) and
+            ``guard`` (``{pattern, allowed, description}``: a ``(?P<value>...)`` printed before the
+            question must be one of ``allowed``, e.g. an SFTP host-key fingerprint).
+        :param timeout: seconds to reach the prompt again (default: the command timeout)
+        :param question_idle: seconds of silence after a question-like line before it counts as
+            an unexpected question
+        :returns: dict ``output`` (masked transcript), ``answered`` (question names in order),
+            ``errors`` (error lines CUCM printed)
+        """
+        if not self._connection.connected:
+            self._connection._connect()
+        self._connection.update_cli_prompt_context()
+        if timeout is None:
+            timeout = self._connection.get_option("persistent_command_timeout")
+        dialog = Dialog(command, [Question.from_spec(q) for q in questions], PROMPT_RE)
+        channel = ShellChannel(self._connection)
+        self.history.append(("*****", "*****"))
+        channel.send(to_bytes(command) + b"\r")
+        deadline = time.time() + float(timeout)
+        last_data = time.time()
+        try:
+            while True:
+                data = channel.read(READ_SLICE)
+                now = time.time()
+                if data:
+                    last_data = now
+                    action, question = dialog.feed(ANSI_RE.sub(b"", data))
+                    if action == Dialog.DONE:
+                        break
+                    if action == Dialog.ANSWER:
+                        self._answer(channel, question)
+                    continue
+                if now - last_data >= question_idle:
+                    dialog.check_idle()
+                if now > deadline:
+                    raise DialogFailed(
+                        "no prompt within %s seconds (ansible_command_timeout); last output: %r"
+                        % (timeout, _tail_text(dialog.transcript())),
+                        dialog.transcript(), reason="timeout",
+                    )
+        except DialogFailed as exc:
+            # CUCM is left waiting or busy: drop the session so it abandons the command.
+            channel.abandon()
+            raise AnsibleConnectionFailure(
+                json.dumps({"reason": exc.reason, "message": to_text(exc), "output": exc.transcript})
+            )
+        except ChannelClosed as exc:
+            channel.abandon()
+            raise AnsibleConnectionFailure(json.dumps({
+                "reason": "closed",
+                "message": "%s while running %r" % (exc, to_text(command)),
+                "output": dialog.transcript(),
+            }))
+        transcript = dialog.transcript()
+        errors = [
+            line for line in transcript.splitlines()
+            if any(regex.search(to_bytes(line)) for regex in ERROR_RES)
+        ]
+        return {"output": transcript, "answered": dialog.answered, "errors": errors}
+
+    @staticmethod
+    def _answer(channel, question):
+        if question.typed:
+            channel.type_slowly(question.answer, question.char_delay)
+            channel.send(b"\r")
+        else:
+            channel.send(question.answer + b"\r")
+
+
+def _last_line(data):
+    return re.split(rb"[\r\n]", data)[-1]
+
+
+def _tail_text(text, lines=3):
+    return "\n".join(text.splitlines()[-lines:])

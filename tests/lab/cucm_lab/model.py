@@ -1,0 +1,141 @@
+"""Data model of a simulated CUCM cluster.
+
+Shared by the trust-material builders (pki, trustfile, trustbuild, render) and the SSH
+service (server, shell, commands, control). Everything a node "has on disk" lives here, so a
+command that changes state changes what every other command renders afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Dict, List, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from .releases import ReleaseProfile
+
+SERVICE_TFTP = "Cisco Tftp"
+SERVICE_CALLMANAGER = "Cisco CallManager"
+SERVICE_TVS = "Cisco Trust Verification Service"
+SERVICE_CAPF = "Cisco Certificate Authority Proxy Function"
+SERVICE_CTI = "Cisco CTIManager"
+
+# Certificate units as `set cert regen <unit>` / `show cert own <unit>` name them.
+CERT_CALLMANAGER = "CallManager"
+CERT_TVS = "TVS"
+CERT_CAPF = "CAPF"
+CERT_ITLRECOVERY = "ITLRecovery"
+CERT_UNITS = (CERT_CALLMANAGER, CERT_TVS, CERT_CAPF, CERT_ITLRECOVERY)
+
+ITL_FILE = "ITLFile.tlv"
+CTL_FILE = "CTLFile.tlv"
+ITLRECOVERY_P12 = "ITLRecovery.p12"
+
+SECURITY_MODE_NON_SECURE = 0
+SECURITY_MODE_MIXED = 1
+
+
+class LabClock:
+    """Wall clock that the control API can move forward (e.g. past the 5-minute cert hold)."""
+
+    def __init__(self, tz: datetime.tzinfo = datetime.timezone.utc):
+        self._offset = datetime.timedelta()
+        self._tz = tz
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime.datetime:
+        with self._lock:
+            return datetime.datetime.now(self._tz) + self._offset
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._offset += datetime.timedelta(seconds=seconds)
+
+
+@dataclass
+class Identity:
+    """A certificate with its private key, as CUCM keeps it for one certificate unit."""
+
+    cert: "x509.Certificate"
+    key: "rsa.RSAPrivateKey"
+    generated_at: Optional[datetime.datetime] = None  # lab-clock time of the last (re)generation
+
+
+@dataclass
+class ServiceState:
+    activated: bool = True
+    state: str = "STARTED"  # STARTED | STOPPED | STARTING | STOPPING
+
+
+@dataclass
+class StoredFile:
+    data: bytes
+    mtime: datetime.datetime  # timezone-aware, lab clock
+
+
+@dataclass
+class Node:
+    hostname: str
+    fqdn: str
+    ip: str  # address the CLI shows (192.0.2.0/24 documentation range, never contacted)
+    publisher: bool
+    ssh_port: int = 0  # where this node's SSH server listens on 127.0.0.1
+    certs: Dict[str, Identity] = field(default_factory=dict)
+    services: Dict[str, ServiceState] = field(default_factory=dict)
+    # Files under the TFTP directory: ITLFile.tlv, CTLFile.tlv, ITLRecovery.p12 (publisher only).
+    tftp_files: Dict[str, StoredFile] = field(default_factory=dict)
+
+    @property
+    def runs_tftp(self) -> bool:
+        svc = self.services.get(SERVICE_TFTP)
+        return bool(svc and svc.activated)
+
+    @property
+    def runs_callmanager(self) -> bool:
+        svc = self.services.get(SERVICE_CALLMANAGER)
+        return bool(svc and svc.activated)
+
+    @property
+    def runs_tvs(self) -> bool:
+        svc = self.services.get(SERVICE_TVS)
+        return bool(svc and svc.activated)
+
+
+@dataclass
+class Cluster:
+    name: str
+    domain: str
+    release: "ReleaseProfile"
+    nodes: List[Node]
+    clock: LabClock = field(default_factory=LabClock)
+    security_mode: int = SECURITY_MODE_NON_SECURE  # processconfig ClusterSecurityMode
+    os_admin_user: str = "admin"
+    os_admin_password: str = ""
+    app_admin_user: str = "ccmadmin"  # the "CCM Administrator" application user
+    app_admin_password: str = ""
+    cluster_security_password: str = ""
+    # One lock for every state change: the node servers run in one event loop, the control
+    # API in a thread.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @property
+    def publisher(self) -> Node:
+        return next(n for n in self.nodes if n.publisher)
+
+    @property
+    def subscribers(self) -> List[Node]:
+        return [n for n in self.nodes if not n.publisher]
+
+    @property
+    def tftp_nodes(self) -> List[Node]:
+        return [n for n in self.nodes if n.runs_tftp]
+
+    def node(self, hostname: str) -> Node:
+        for n in self.nodes:
+            if n.hostname == hostname:
+                return n
+        raise KeyError(hostname)

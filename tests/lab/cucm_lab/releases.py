@@ -1,0 +1,118 @@
+"""Release profiles: what differs between the CUCM releases the lab can pretend to be.
+
+Sources: ../shared/reference/cucm-trust-primer.md (sections 4, 6, 8) and the seeds. Fields
+marked GUESSED have no transcript behind them; they are settings so a test can flip them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Dict, Tuple
+
+from .model import CERT_CALLMANAGER, CERT_ITLRECOVERY
+
+
+@dataclass(frozen=True)
+class ReleaseProfile:
+    key: str  # "10.5", "12.5", ...
+    version: str  # `show version active` -> Active Master Version
+    major: int
+    minor: int
+    # Who signs the normal ITL / the mixed-mode CTL (primer section 4 and 6).
+    itl_signer: str
+    # Who signs the ITL right after `utils itl reset localkey` (the other SAST key).
+    reset_itl_signer: str
+    ctl_signer: str
+    # 10.x ITLs carry TVS and CAPF as CERTHASH + HASH ALGORITHM records (seed 001); newer
+    # releases are documented as carrying the certificates (trust-file-format section 5).
+    itl_hash_only_tvs_capf: bool
+    # 12.0+: the TFTP node's CallManager certificate is also present with the SAST role, so the
+    # temporary localkey signer is in the file (trust-file-format S12).
+    itl_callmanager_sast_record: bool
+    # FUNCTION text of the node's own CallManager record in the ITL (seed 001: TFTP on 10.0).
+    itl_ccm_function: str
+    # Certificate subject style: "hostname" (CN=cucm-1051-a-pub, seed 002) or "fqdn" (seed 001).
+    cn_style: str
+    key_size: int
+    # 11.5(1)SU3+: mixed mode needs export-controlled licensing.
+    mixed_mode_needs_licence: bool
+    # Hardware eTokens are gone from 14SU3.
+    supports_hardware_etoken: bool
+    # SSH authentication the node offers (field reports: keyboard-interactive on some releases).
+    auth_methods: Tuple[str, ...]
+    # `show network cluster` layout; CUCM 15 reformatted it (GUESSED layout, see commands).
+    network_cluster_layout: str
+    # `utils service restart` banner wording (old vs new, cucm-cli-behaviour.md).
+    restart_banner_style: str
+    # `utils ctl set-cluster mixed-mode` also reminds about CTIManager (later releases).
+    ctl_reminds_ctimanager: bool
+
+    @property
+    def is_12_or_later(self) -> bool:
+        return self.major >= 12
+
+    def with_changes(self, **changes) -> "ReleaseProfile":
+        return replace(self, **changes)
+
+
+_PRE_12 = dict(
+    itl_signer=CERT_CALLMANAGER,
+    reset_itl_signer=CERT_ITLRECOVERY,
+    ctl_signer=CERT_CALLMANAGER,
+    itl_hash_only_tvs_capf=True,
+    itl_callmanager_sast_record=False,
+    itl_ccm_function="TFTP",
+    restart_banner_style="old",
+    ctl_reminds_ctimanager=False,
+)
+
+_12_PLUS = dict(
+    itl_signer=CERT_ITLRECOVERY,
+    reset_itl_signer=CERT_CALLMANAGER,
+    ctl_signer=CERT_ITLRECOVERY,
+    itl_hash_only_tvs_capf=False,
+    itl_callmanager_sast_record=True,
+    itl_ccm_function="CCM+TFTP",
+    restart_banner_style="new",
+    ctl_reminds_ctimanager=True,
+)
+
+# Build numbers are plausible examples of each train, not a claim about a specific SU.
+PROFILES: Dict[str, ReleaseProfile] = {
+    "10.5": ReleaseProfile(
+        key="10.5", version="10.5.2.15900-8", major=10, minor=5, cn_style="hostname",
+        key_size=2048, mixed_mode_needs_licence=False, supports_hardware_etoken=True,
+        auth_methods=("password",), network_cluster_layout="classic", **_PRE_12,
+    ),
+    "11.5": ReleaseProfile(
+        key="11.5", version="11.5.1.18900-97", major=11, minor=5, cn_style="hostname",
+        key_size=2048, mixed_mode_needs_licence=True, supports_hardware_etoken=True,
+        auth_methods=("password", "keyboard-interactive"), network_cluster_layout="classic",
+        **_PRE_12,
+    ),
+    "12.5": ReleaseProfile(
+        key="12.5", version="12.5.1.14900-63", major=12, minor=5, cn_style="hostname",
+        key_size=2048, mixed_mode_needs_licence=True, supports_hardware_etoken=True,
+        auth_methods=("keyboard-interactive", "password"), network_cluster_layout="classic",
+        **_12_PLUS,
+    ),
+    "14": ReleaseProfile(
+        key="14", version="14.0.1.13900-155", major=14, minor=0, cn_style="hostname",
+        key_size=2048, mixed_mode_needs_licence=True, supports_hardware_etoken=False,
+        auth_methods=("keyboard-interactive", "password"), network_cluster_layout="classic",
+        **_12_PLUS,
+    ),
+    "15": ReleaseProfile(
+        key="15", version="15.0.1.11900-23", major=15, minor=0, cn_style="hostname",
+        key_size=2048, mixed_mode_needs_licence=True, supports_hardware_etoken=False,
+        auth_methods=("keyboard-interactive", "password"), network_cluster_layout="v15",
+        **_12_PLUS,
+    ),
+}
+
+
+def get_profile(key: str) -> ReleaseProfile:
+    try:
+        return PROFILES[key]
+    except KeyError:
+        raise ValueError("unknown release %r (known: %s)" % (key, ", ".join(sorted(PROFILES))))
