@@ -16,4 +16,7 @@ done
 for dep in netcommon utils; do
     ln -sfn "$ROOT/.collections/ansible_collections/ansible/$dep" "$TREE/ansible/$dep"
 done
+# A repository of its own, so ansible-test lists these files instead of
+# seeing an ignored directory of the outer checkout.
+git -C "$TREE/cucm/trust" init -q
 echo "$TREE/cucm/trust"

@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: cucm.trust contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The questions CUCM CLI commands ask, as specs for the cliconf ``dialog`` RPC.
+
+Wording from the seeds and cucm-cli-behaviour.md. Each builder returns one question dict:
+``name``, ``pattern`` (regex matched at the end of the output), ``answer``, ``secret``, ``typed``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+CONTINUE_YN = r"Do you want to continue\? ?\(y/n\): ?"
+CCM_ADMIN_PASSWORD = r"Enter CCM Administrator password ?: ?"
+SFTP_PASSWORD_RESET = r"Enter Sftp password ?: ?"
+PROCEED_YN = r"Would you like to proceed \[y/n\]\? ?"
+SFTP_SERVER = r"SFTP server IP: ?"
+SFTP_PORT = r"SFTP server port \[\d+\]: ?"
+SFTP_USER = r"User ID: ?"
+SFTP_PASSWORD = r"(?<!Administrator )Password: ?"
+DOWNLOAD_DIRECTORY = r"Download directory: ?"
+HOST_KEY_CONTINUE = r"Are you sure you want to continue connecting \(yes/no\)\? ?"
+HOST_KEY_FINGERPRINT = r"key fingerprint is (?P<value>[^\s]+?)\.?\s*$"
+DELETE_CONFIRM = r'Enter "y" followed by return to continue: ?'
+REGEN_CONFIRM = r"Proceed with regeneration \(yes\|no\)\? ?"
+
+
+def question(name, pattern, answer, secret=False, typed=False, char_delay=0.3, guard=None):
+    spec = {"name": name, "pattern": pattern, "answer": answer, "secret": secret, "typed": typed,
+            "char_delay": char_delay}
+    if guard:
+        spec["guard"] = guard
+    return spec
+
+
+def continue_yes():
+    return question("continue", CONTINUE_YN, "y")
+
+
+def ccm_admin_password(password, typed=False):
+    return question("ccm_admin_password", CCM_ADMIN_PASSWORD, password, secret=True, typed=typed)
+
+
+def host_key(fingerprints, accept_any=False):
+    """Answer the SFTP host-key question only for a known fingerprint (or when told to accept new)."""
+    guard = None
+    if not accept_any:
+        guard = {"pattern": HOST_KEY_FINGERPRINT, "allowed": list(fingerprints or []),
+                 "description": "SFTP server host key fingerprint"}
+    return question("host_key", HOST_KEY_CONTINUE, "yes", guard=guard)

@@ -1,0 +1,130 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cucm.trust contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ctl_info
+short_description: Read the CTL file and the cluster security mode of a CUCM node
+version_added: 0.1.0
+author: cucm.trust contributors
+description:
+  - Runs C(show ctl) and reads the C(ClusterSecurityMode) enterprise parameter with C(run sql).
+  - In mixed mode every node must hold the same CTL (same checksum), signed by the publisher's
+    CallManager certificate before CUCM 12.0 or its ITLRecovery certificate from 12.0 (tokenless),
+    or by a hardware eToken.
+  - A CTL file present while the cluster is non-secure is stale (the cluster was in mixed mode once);
+    it is reported as C(summary.stale).
+options: {}
+extends_documentation_fragment:
+  - cucm.trust.attributes
+  - cucm.trust.attributes.INFO_MODULE
+  - cucm.trust.cucm
+seealso:
+  - module: cucm.trust.itl_info
+  - plugin: cucm.trust.parse_show_ctl
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Read CTL and security mode
+  cucm.trust.ctl_info:
+  register: ctl
+
+- name: Report a stale CTL
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }} keeps a CTL although the cluster is non-secure"
+  when: ctl.summary.stale
+"""
+
+RETURN = r"""
+ctl:
+  description: The parsed C(show ctl) output, as returned by the C(cucm.trust.parse_show_ctl) filter.
+  returned: success
+  type: dict
+security_mode:
+  description: C(mixed) or C(non_secure), from the C(ClusterSecurityMode) enterprise parameter.
+  returned: success
+  type: str
+  sample: mixed
+summary:
+  description: Facts derived from the parse.
+  returned: success
+  type: dict
+  contains:
+    signer:
+      description: The signing record (C(unit) is C(CallManager), C(ITLRecovery) or C(eToken)).
+      type: dict
+    expected_signer_unit:
+      description: Tokenless signer the release predicts (C(CallManager) before 12.0, C(ITLRecovery) from 12.0).
+      type: str
+    tokenless:
+      description: True when no hardware eToken records are present.
+      type: bool
+    stale:
+      description: True when a CTL file is present while the cluster is non-secure.
+      type: bool
+    etokens:
+      description: Hardware eToken SAST records.
+      type: list
+      elements: dict
+release:
+  description: Active CUCM version of the node.
+  returned: success
+  type: str
+stdout_lines:
+  description: What the CLI printed for C(show ctl).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
+    CliError,
+    fail_from_cli_error,
+    get_connection,
+    parse_output,
+    run_command,
+)
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_show_ctl
+from ansible_collections.cucm.trust.plugins.module_utils.queries import (
+    CLUSTER_SECURITY_MODE,
+    security_mode_from_rows,
+)
+from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_signer_unit
+from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
+
+
+def read_ctl(module):
+    release = get_connection(module).get_device_info().get("network_os_version")
+    text = run_command(module, "show ctl")
+    parsed = parse_output(parse_show_ctl, text, "show ctl")
+    sql = run_command(module, CLUSTER_SECURITY_MODE)
+    mode = security_mode_from_rows(parse_output(parse_run_sql, sql, CLUSTER_SECURITY_MODE))
+    if mode is None:
+        raise CliError(CLUSTER_SECURITY_MODE, "no ClusterSecurityMode value in the answer", sql, "parse")
+    summary = summarize(parsed)
+    summary["expected_signer_unit"] = ctl_signer_unit(release)
+    summary["tokenless"] = parsed["present"] and not summary["etokens"]
+    summary["stale"] = bool(parsed["present"]) and mode == "non_secure"
+    return dict(changed=False, ctl=parsed, summary=summary, security_mode=mode, release=release,
+                stdout=text, stdout_lines=text.splitlines())
+
+
+def main():
+    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+    try:
+        result = read_ctl(module)
+    except CliError as exc:
+        fail_from_cli_error(module, exc)
+        return
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
