@@ -63,6 +63,11 @@ class Identity:
     cert: "x509.Certificate"
     key: "rsa.RSAPrivateKey"
     generated_at: Optional[datetime.datetime] = None  # lab-clock time of the last (re)generation
+    # How trust files spell this certificate's subject / issuer when it is not CUCM's own
+    # `CN=..;OU=..;...` rendering: hardware eTokens are written by the Windows CTL client
+    # (`cn="SAST-ADN..        ";ou=IPCBU;o="Cisco Systems`, seed 002). None: pki.dn_string().
+    subject_text: Optional[str] = None
+    issuer_text: Optional[str] = None
 
 
 @dataclass
@@ -118,6 +123,9 @@ class Cluster:
     app_admin_user: str = "ccmadmin"  # the "CCM Administrator" application user
     app_admin_password: str = ""
     cluster_security_password: str = ""
+    # The enterprise CA that signed the nodes' CallManager/TVS/CAPF certificates when the
+    # cluster was built CA-signed; None for self-signed clusters (the default).
+    ca: Optional[Identity] = None
     # One lock for every state change: the node servers run in one event loop, the control
     # API in a thread.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

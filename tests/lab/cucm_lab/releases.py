@@ -46,6 +46,17 @@ class ReleaseProfile:
     restart_banner_style: str
     # `utils ctl set-cluster mixed-mode` also reminds about CTIManager (later releases).
     ctl_reminds_ctimanager: bool
+    # --- trust-file details (used by trustbuild.py) ---
+    # DNSNAME of ITL records: "blank" = 2 bytes that print as an empty value (`2 DNSNAME 2`,
+    # seeds 000/001, 8.x and 10.0); "hostname" = the node's host name as in the CTL. GUESSED for
+    # 12.0+ (no 12.x `show itl` transcript): kept as "blank".
+    itl_dnsname_style: str = "blank"
+    # ITL records carry no IPADDRESS TLV: the RECORDLENGTHs of seeds 000/001 only add up without
+    # it (1115 = 5+5+60+5+60+19+143+131+687). GUESSED for 12.0+: same.
+    itl_record_ipaddress: bool = False
+    # 12.0+ mixed-mode CTLs also hold the publisher's ITLRecovery certificate as a SAST record
+    # (trust-file-format S10/S7). Its position in the file is GUESSED: last.
+    ctl_itlrecovery_record: bool = False
 
     @property
     def is_12_or_later(self) -> bool:
@@ -75,6 +86,7 @@ _12_PLUS = dict(
     itl_ccm_function="CCM+TFTP",
     restart_banner_style="new",
     ctl_reminds_ctimanager=True,
+    ctl_itlrecovery_record=True,
 )
 
 # Build numbers are plausible examples of each train, not a claim about a specific SU.
