@@ -28,7 +28,14 @@ def output_lines(text):
     (``admin:show itl``, or ``show itl`` alone after the prompt was split from it); at the end,
     blank lines and prompts. Nothing in between is touched.
     """
+    return command_and_output(text)[1]
+
+
+def command_and_output(text):
+    """``(command, lines)``: the echoed command (stripped, None when not echoed) and
+    ``output_lines(text)``."""
     lines = numbered_lines(text)
+    command = None
     start = 0
     while start < len(lines):
         line = lines[start][1].strip()
@@ -36,7 +43,11 @@ def output_lines(text):
         if not line or (prompt and not prompt.group("command").strip()):
             start += 1
             continue
-        if prompt or _BARE_COMMAND.match(line):
+        if prompt:
+            command = squeeze(prompt.group("command"))
+            start += 1
+        elif _BARE_COMMAND.match(line):
+            command = squeeze(line)
             start += 1
         break
     end = len(lines)
@@ -45,7 +56,7 @@ def output_lines(text):
         if line and not (line.startswith("admin:") and not line[len("admin:"):].strip()):
             break
         end -= 1
-    return lines[start:end]
+    return command, lines[start:end]
 
 
 def untable(line):

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``file delete tftp <file>`` (seed 002)::
+
+    Delete the File CTLFile.tlv?
+    Enter "y" followed by return to continue: y
+    files: found = 1, deleted = 1
+
+Returned dict:
+
+``file``      the file named by the echoed command, else None.
+``found``     int from ``files: found = N``, or None when that line is missing.
+``deleted``   int from ``deleted = N``, or None.
+``errors``    lines that say something failed (a missing file's wording is GUESSED: any
+              failure-like line, e.g. ``No such file``).
+``other``     any other line, as printed (whitespace squeezed).
+
+Raises ParserError on empty output.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from .transcript import Rule, answered_question, read_transcript, sort_unknown
+
+_COMMAND = re.compile(r"^file delete \S+ (?P<file>.+)$")
+
+
+class _FileDeleteReader(object):
+    def __init__(self):
+        self.found = None
+        self.deleted = None
+        self.rules = [
+            Rule(r"^Delete the File .+\?$"),
+            Rule(answered_question(r'Enter "y" followed by return to continue:')),
+            Rule(r"^files: found = (?P<found>\d+), deleted = (?P<deleted>\d+)$", self._counts),
+        ]
+
+    def _counts(self, match):
+        self.found = int(match.group("found"))
+        self.deleted = int(match.group("deleted"))
+
+    def result(self, command, unknown):
+        errors, other = sort_unknown(unknown)
+        echoed = _COMMAND.match(command or "")
+        return {
+            "file": echoed.group("file") if echoed else None,
+            "found": self.found,
+            "deleted": self.deleted,
+            "errors": errors,
+            "other": other,
+        }
+
+
+def parse_file_delete(text):
+    """``file delete <area> <file>`` transcript -> dict (see the module docstring)."""
+    reader = _FileDeleteReader()
+    command, unknown = read_transcript(text, reader.rules, "file delete")
+    return reader.result(command, unknown)

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``utils service restart|start|stop <name>``: the states the service went through.
+
+From cucm-cli-behaviour.md [doc] (no seed has a transcript)::
+
+     Don't press Ctrl-c while the service is getting RESTARTED.If Service has not Restarted Properly, execute the same Command Again
+    Service Manager is running
+    Cisco Tftp[STOPPING]
+    Cisco Tftp[STOPPING]
+    Cisco Tftp[STARTING]
+    Cisco Tftp[STARTING]
+    Cisco Tftp[STARTED]
+
+Newer releases word the banner ``Do not press Ctrl+C while the service is restarting. If the
+service has not restarted properly, execute the same command again.``; a space before ``[`` and
+spaces inside it (``Cisco Tftp [ STARTED ]``) are read too. Some subscribers never print
+``[STARTED]`` (primer section 7): check with ``utils service list``.
+
+Returned dict:
+
+``action``        ``"restart"``, ``"start"`` or ``"stop"`` from the echoed command, else None.
+``service``       the service named by the command, else by the first state line; None if neither.
+``transitions``   the states printed for that service, in order, repeats kept.
+``final_state``   the last of them, or None.
+``errors``        lines that say something failed, e.g. ``Service Not Activated`` (alone or after a
+                  state) or an unknown-service message (wording GUESSED: any failure-like line).
+``other``         any other line, as printed (whitespace squeezed), including state lines of
+                  other services.
+
+Raises ParserError on empty output.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from .transcript import Rule, is_error, read_transcript, sort_unknown
+
+_COMMAND = re.compile(r"^utils service (?P<action>restart|start|stop) (?P<service>.+)$", re.IGNORECASE)
+_STATE = r"^(?P<name>\S.*?)\s*\[\s*(?P<state>[A-Z][A-Z ]*?)\s*\](?:\s+(?P<note>.*))?$"
+
+
+class _ServiceControlReader(object):
+    def __init__(self):
+        self.states = []  # (service name, state, note, line) of every state line
+        self.rules = [
+            Rule(r"^(?:Don't|Do not) press Ctrl[-+]c while the service is\b.*$", flags=re.IGNORECASE),
+            # The old banner's second sentence, when the terminal wrapped it onto its own line.
+            Rule(r"^(?:If (?:the )?Service has not (?:Restarted|Started|Stopped) Properly, )?"
+                 r"execute the same Command Again\.?$", flags=re.IGNORECASE),
+            Rule(r"^Service Manager is running$"),
+            Rule(_STATE, self._state),
+        ]
+
+    def _state(self, match):
+        self.states.append((match.group("name"), match.group("state"), match.group("note"), match.group(0)))
+
+    def result(self, command, unknown):
+        echoed = _COMMAND.match(command or "")
+        service = echoed.group("service") if echoed else None
+        if service is None and self.states:
+            service = self.states[0][0]
+        transitions, errors, other = [], [], []
+        for name, state, note, line in self.states:
+            if name != service:
+                other.append(line)
+                continue
+            transitions.append(state)
+            if note and is_error(note):
+                errors.append(line)
+        unknown_errors, unknown_other = sort_unknown(unknown)
+        return {
+            "action": echoed.group("action").lower() if echoed else None,
+            "service": service,
+            "transitions": transitions,
+            "final_state": transitions[-1] if transitions else None,
+            "errors": errors + unknown_errors,
+            "other": other + unknown_other,
+        }
+
+
+def parse_service_control(text):
+    """``utils service restart|start|stop`` transcript -> dict (see the module docstring)."""
+    reader = _ServiceControlReader()
+    command, unknown = read_transcript(text, reader.rules, "utils service")
+    return reader.result(command, unknown)
