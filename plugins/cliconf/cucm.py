@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = """
-author: cucm.trust contributors
+author: cucm.trust maintainers (@cucm-trust)
 name: cucm
 short_description: Cliconf plugin for the Cisco Unified Communications Manager admin CLI
 description:
@@ -41,10 +41,7 @@ from ansible_collections.cucm.trust.plugins.plugin_utils.shell_channel import (
 )
 from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES, PROMPT_RE
 
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 VERSION_RE = re.compile(r"Active Master Version:\s*(\S+)")
 # The local node is the one whose line lacks "using TCP since" (cucm-cli-behaviour.md).
@@ -111,7 +108,7 @@ class Cliconf(CliconfBase):
                 if "using TCP since" in match.group(0):
                     continue
                 words = match.group("rest").split()
-                role_index = [w for w in words].index(
+                role_index = words.index(
                     "Publisher" if "Publisher" in words else "Subscriber"
                 )
                 info["network_os_hostname"] = words[role_index - 1]

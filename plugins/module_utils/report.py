@@ -138,7 +138,7 @@ def build_report(nodes):
         groups.setdefault(_cluster_key(node), []).append(node)
     clusters = []
     findings = []
-    for key in sorted(groups, key=lambda k: str(k)):
+    for key in sorted(groups, key=str):
         members = sorted(groups[key], key=lambda n: n["host"])
         name = next((n.get("group") for n in members if n.get("group")), key)
         before = len(findings)

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 module: cluster_info
 short_description: Read a CUCM cluster's nodes, release and trust-relevant services
 version_added: 0.1.0
-author: cucm.trust contributors
+author: cucm.trust maintainers (@cucm-trust)
 description:
   - Runs C(show network cluster), C(show version active) and C(utils service list) on the node, and
     asks the database which services are activated on which node.
@@ -177,7 +177,7 @@ def read_cluster(module):
     if local is None:
         raise CliError("show network cluster", "no line for the local node in the output")
     publisher = next((n["hostname"] for n in nodes if n["role"] == "publisher"), None)
-    return dict(
+    result = dict(
         changed=False,
         local=local,
         publisher=publisher,
@@ -186,17 +186,19 @@ def read_cluster(module):
         nodes=nodes,
         processnodes=cluster.get("processnodes") or [],
         tftp_nodes=[n["hostname"] for n in nodes if n.get("tftp")],
-        warnings=warnings,
     )
+    return result, warnings
 
 
 def main():
     module = AnsibleModule(argument_spec={}, supports_check_mode=True)
     try:
-        result = read_cluster(module)
+        result, warnings = read_cluster(module)
     except CliError as exc:
         fail_from_cli_error(module, exc)
         return
+    for warning in warnings:
+        module.warn(warning)
     module.exit_json(**result)
 
 

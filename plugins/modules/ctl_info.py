@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 module: ctl_info
 short_description: Read the CTL file and the cluster security mode of a CUCM node
 version_added: 0.1.0
-author: cucm.trust contributors
+author: cucm.trust maintainers (@cucm-trust)
 description:
   - Runs C(show ctl) and reads the C(ClusterSecurityMode) enterprise parameter with C(run sql).
   - In mixed mode every node must hold the same CTL (same checksum), signed by the publisher's

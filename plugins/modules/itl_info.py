@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 module: itl_info
 short_description: Read the ITL file (Identity Trust List) of a CUCM node
 version_added: 0.1.0
-author: cucm.trust contributors
+author: cucm.trust maintainers (@cucm-trust)
 description:
   - Runs C(show itl) on the node and returns the parsed file and ready-to-use facts about it.
   - Each TFTP node builds its own ITL, so checksums differ between nodes; the ITLRECOVERY entry and

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = """
-author: cucm.trust contributors
+author: cucm.trust maintainers (@cucm-trust)
 name: cucm
 short_description: Terminal plugin for the Cisco Unified Communications Manager admin CLI
 description:

@@ -59,7 +59,7 @@ class Runner(object):
         if limit:
             cmd += ["--limit", limit]
         proc = subprocess.run(cmd, env=self.env(ssh_type), cwd=str(self.tmp), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=timeout)
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=timeout, check=False)
         return proc
 
     def result(self, host):

@@ -63,13 +63,13 @@ def replay(name, specs, chunk=7):
         else:
             typed.append(rest.strip())
             feed(rest + "\r\n")  # the echo of what was typed
-    action, _ = dialog.feed(b"admin:")
+    action = dialog.feed(b"admin:")[0]
     assert action == Dialog.DONE
     return dialog, given, typed
 
 
 def test_itl_reset_localkey_answers_the_password_once_and_masks_it():
-    dialog, given, _ = replay("001_itl_reset_localkey.txt", [q.ccm_admin_password("S3cret!pw")])
+    dialog, given, _typed = replay("001_itl_reset_localkey.txt", [q.ccm_admin_password("S3cret!pw")])
     assert given == ["S3cret!pw"]
     assert dialog.answered == ["ccm_admin_password"]
     text = dialog.transcript()
@@ -81,7 +81,7 @@ def test_itl_reset_localkey_answers_the_password_once_and_masks_it():
 def test_itl_reset_remotekey_answers_sftp_then_ccm_password():
     specs = [q.question("sftp_password", q.SFTP_PASSWORD_RESET, "sftp-pw", secret=True),
              q.ccm_admin_password("ccm-pw")]
-    dialog, given, _ = replay("001_itl_reset_remotekey.txt", specs)
+    dialog, given, _typed = replay("001_itl_reset_remotekey.txt", specs)
     assert dialog.answered == ["sftp_password", "ccm_admin_password"]
     assert given == ["sftp-pw", "ccm-pw"]
     assert "Processing token in else 0 tac" in dialog.transcript()
