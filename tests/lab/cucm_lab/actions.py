@@ -1,0 +1,96 @@
+"""State changes shared by the control API (`POST /actions/...`) and the CLI commands.
+
+Each takes the cluster lock, changes the model through bootstrap's helpers and returns a small
+JSON-able summary. A CLI command such as `utils service restart Cisco Tftp` calls the same
+function the control API does, so both paths leave the cluster in the same state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from . import bootstrap, trustbuild
+from .model import (
+    CERT_UNITS,
+    CTL_FILE,
+    ITL_FILE,
+    SECURITY_MODE_MIXED,
+    SECURITY_MODE_NON_SECURE,
+    SERVICE_TFTP,
+    StoredFile,
+)
+from .trustfile import TrustFileError, parse_trust_file, verify_trust_file
+
+SECURITY_MODES = {"0": SECURITY_MODE_NON_SECURE, "non-secure": SECURITY_MODE_NON_SECURE,
+                  "non_secure": SECURITY_MODE_NON_SECURE, "1": SECURITY_MODE_MIXED,
+                  "mixed": SECURITY_MODE_MIXED}
+
+
+def regen_cert(cluster, node, unit: str) -> dict:
+    """`set cert regen <unit>` without the dialog: a new certificate for the unit."""
+    if unit not in CERT_UNITS:
+        raise ValueError("unit must be one of %s" % ", ".join(CERT_UNITS))
+    identity = bootstrap.regenerate_certificate(cluster, node, unit)
+    return {"node": node.hostname, "unit": unit, "serial": format(identity.cert.serial_number, "X")}
+
+
+def restart_service(cluster, node, service: str) -> dict:
+    """The end state of `utils service restart <service>`: started; Cisco Tftp rebuilds the
+    node's ITL as it starts (primer section 4)."""
+    with cluster.lock:
+        state = node.services.get(service)
+        if state is None:
+            raise ValueError("%s has no service %r" % (node.hostname, service))
+        if not state.activated:
+            raise ValueError("%s is not activated on %s" % (service, node.hostname))
+        state.state = "STARTED"
+        if service == SERVICE_TFTP:
+            bootstrap.regenerate_itl(cluster, node)
+        return {"node": node.hostname, "service": service, "state": state.state}
+
+
+def set_security_mode(cluster, mode) -> dict:
+    """Mixed: ClusterSecurityMode 1 and the CTL on every node; non-secure: 0 and no CTL."""
+    value = SECURITY_MODES.get(str(mode).lower())
+    if value is None:
+        raise ValueError("mode must be 'mixed' (1) or 'non-secure' (0)")
+    with cluster.lock:
+        cluster.security_mode = value
+        if value == SECURITY_MODE_MIXED:
+            bootstrap.write_ctl(cluster)
+        else:
+            for node in cluster.nodes:
+                node.tftp_files.pop(CTL_FILE, None)
+        return {"cluster": cluster.name, "security_mode": value}
+
+
+def stale_ctl(cluster, node) -> dict:
+    """A CTL left on `node` from a time the cluster was mixed (the cluster mode is unchanged)."""
+    stored = bootstrap.write_ctl(cluster, mode=trustbuild.MODE_MIXED, nodes=[node])
+    return {"node": node.hostname, "file": CTL_FILE, "sha1": hashlib.sha1(stored.data).hexdigest()}
+
+
+def corrupt_file(cluster, node, name: str = ITL_FILE, offset=None) -> dict:
+    """Flip one byte of a stored trust file so its signature no longer verifies.
+
+    Default offset: the middle of the header SIGNATURE, which keeps the file parseable (show
+    itl still prints it, ending in the verification failure).
+    """
+    with cluster.lock:
+        stored = node.tftp_files.get(name)
+        if stored is None:
+            raise ValueError("%s has no %s" % (node.hostname, name))
+        data = bytearray(stored.data)
+        if offset is None:
+            try:
+                parsed = parse_trust_file(bytes(data))
+                offset = parsed.signature_offset + 3 + len(parsed.signature) // 2
+            except TrustFileError:
+                offset = len(data) // 2
+        if not 0 <= offset < len(data):
+            raise ValueError("offset %d outside the file (%d bytes)" % (offset, len(data)))
+        data[offset] ^= 0xFF
+        # A new StoredFile, never an in-place change: readers hold the old one as a snapshot.
+        node.tftp_files[name] = StoredFile(data=bytes(data), mtime=stored.mtime)
+        return {"node": node.hostname, "file": name, "offset": offset,
+                "verified": verify_trust_file(bytes(data))}
