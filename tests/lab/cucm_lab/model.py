@@ -93,6 +93,9 @@ class Node:
     services: Dict[str, ServiceState] = field(default_factory=dict)
     # Files under the TFTP directory: ITLFile.tlv, CTLFile.tlv, ITLRecovery.p12 (publisher only).
     tftp_files: Dict[str, StoredFile] = field(default_factory=dict)
+    # The node's SSH known_hosts as an SFTP client (`file get tftp`, `utils itl reset
+    # remotekey`): "host" or "[host]:port" -> "ssh-rsa AAAA..." (sftp_client.KnownHosts).
+    sftp_known_hosts: Dict[str, str] = field(default_factory=dict)
 
     @property
     def runs_tftp(self) -> bool:
