@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.ansible.netcommon.plugins.action.network import (
     ActionModule as ActionNetworkModule,
 )
@@ -32,7 +34,12 @@ class ActionModule(ActionNetworkModule):
                 % (host, self._task.action, self._play_context.connection),
             }
 
-        result = super(ActionModule, self).run(task_vars=task_vars)
+        try:
+            result = super(ActionModule, self).run(task_vars=task_vars)
+        except AnsibleError as exc:
+            # Raised before the module could report (e.g. the CLI never showed its prompt):
+            # still a failed task that names the host, not a bare exception.
+            result = {"failed": True, "msg": "could not run %s: %s" % (self._task.action, to_text(exc))}
         if result.get("failed") and isinstance(result.get("msg"), str):
             if not result["msg"].startswith("%s:" % host):
                 result["msg"] = "%s: %s" % (host, result["msg"])

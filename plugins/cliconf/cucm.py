@@ -30,6 +30,11 @@ from ansible.errors import AnsibleConnectionFailure
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible_collections.ansible.netcommon.plugins.module_utils.network.common.utils import to_list
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
+    ParserError,
+    parse_show_network_cluster,
+    parse_show_version_active,
+)
 from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import (
     Dialog,
     DialogFailed,
@@ -43,12 +48,6 @@ from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES, PROM
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
 
-VERSION_RE = re.compile(r"Active Master Version:\s*(\S+)")
-# The local node is the one whose line lacks "using TCP since" (cucm-cli-behaviour.md).
-LOCAL_NODE_RE = re.compile(
-    r"^\s*(?P<ip>\d{1,3}(?:\.\d{1,3}){3})\s+(?P<rest>.*?\s(?:Publisher|Subscriber)\s.*authenticated)\s*$",
-    re.M,
-)
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 RESYNC_TIMEOUT = 10.0
 READ_SLICE = 0.2
@@ -99,21 +98,16 @@ class Cliconf(CliconfBase):
     def get_device_info(self):
         if not self._device_info:
             info = {"network_os": "cucm.trust.cucm"}
-            version = to_text(self.get("show version active"), errors="surrogate_then_replace")
-            match = VERSION_RE.search(version)
-            if match:
-                info["network_os_version"] = match.group(1)
-            cluster = to_text(self.get("show network cluster"), errors="surrogate_then_replace")
-            for match in LOCAL_NODE_RE.finditer(cluster):
-                if "using TCP since" in match.group(0):
-                    continue
-                words = match.group("rest").split()
-                role_index = words.index(
-                    "Publisher" if "Publisher" in words else "Subscriber"
-                )
-                info["network_os_hostname"] = words[role_index - 1]
-                info["network_os_role"] = words[role_index].lower()
-                break
+            try:
+                version = parse_show_version_active(to_text(self.get("show version active")))
+                info["network_os_version"] = version["version"]
+                cluster = parse_show_network_cluster(to_text(self.get("show network cluster")))
+            except ParserError as exc:
+                raise AnsibleConnectionFailure("cannot identify the CUCM node: %s" % exc)
+            for node in cluster["nodes"]:
+                if node["local"]:
+                    info["network_os_hostname"] = node["hostname"]
+                    info["network_os_role"] = node["role"]
             self._device_info = info
         return self._device_info
 

@@ -55,6 +55,14 @@ def clean_cli_message(text):
     return "\n".join(line for line in lines if line.strip()).strip()
 
 
+def device_info(module):
+    """network_os_version / network_os_hostname / network_os_role of the node (cached per session)."""
+    try:
+        return get_connection(module).get_device_info()
+    except ConnectionError as exc:
+        raise CliError("show version active", clean_cli_message(exc))
+
+
 def run_command(module, command):
     """Run one CLI command and return its output as text; raise CliError on failure."""
     try:

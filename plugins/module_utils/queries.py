@@ -28,3 +28,22 @@ def security_mode_from_rows(rows):
         if (row.get("paramname") or "").lower() == "clustersecuritymode":
             return SECURITY_MODES.get((row.get("paramvalue") or "").strip())
     return None
+
+
+# Seed 000 (SBD article, "is CallManager.pem to be regenerated?"): every certificate with its
+# trust roles. Serial numbers are hex without colons; the CallManager certificate is the one
+# with the "Authentication and Authorization" role.
+CERTIFICATE_TRUST_ROLES = (
+    "run sql select c.subjectname, c.serialnumber, c.ipv4address, t.name from certificate as c, "
+    "certificatetrustrolemap as r, typetrustrole as t where c.pkid = r.fkcertificate and t.enum = r.tktrustrole"
+)
+
+
+def activated_nodes(rows):
+    """``{service name: [node names]}`` from the NODE_SERVICES rows, nodes in answer order."""
+    nodes = {}
+    for row in rows or []:
+        service, node = row.get("service"), row.get("node")
+        if service and node and node not in nodes.setdefault(service, []):
+            nodes[service].append(node)
+    return nodes

@@ -39,8 +39,21 @@ def continue_yes():
     return question("continue", CONTINUE_YN, "y")
 
 
-def ccm_admin_password(password, typed=False):
-    return question("ccm_admin_password", CCM_ADMIN_PASSWORD, password, secret=True, typed=typed)
+def ccm_admin_password(password, typed=False, char_delay=0.3):
+    return question("ccm_admin_password", CCM_ADMIN_PASSWORD, password, secret=True, typed=typed,
+                    char_delay=char_delay)
+
+
+def itl_reset_sftp_password(password, typed=False, char_delay=0.3):
+    """``utils itl reset remotekey`` asks this before the CCM Administrator password (seed 001)."""
+    return question("sftp_password", SFTP_PASSWORD_RESET, password, secret=True, typed=typed,
+                    char_delay=char_delay)
+
+
+def delete_confirm():
+    """``file delete``: ``Delete the File <name>?`` is printed and followed at once by this
+    question (seed 002); only this one waits for an answer."""
+    return question("delete_confirm", DELETE_CONFIRM, "y")
 
 
 def host_key(fingerprints, accept_any=False):

@@ -86,8 +86,8 @@ stdout_lines:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
     CliError,
+    device_info,
     fail_from_cli_error,
-    get_connection,
     parse_output,
     run_command,
 )
@@ -101,7 +101,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summ
 
 
 def read_ctl(module):
-    release = get_connection(module).get_device_info().get("network_os_version")
+    release = device_info(module).get("network_os_version")
     text = run_command(module, "show ctl")
     parsed = parse_output(parse_show_ctl, text, "show ctl")
     sql = run_command(module, CLUSTER_SECURITY_MODE)

@@ -137,8 +137,8 @@ stdout_lines:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
     CliError,
+    device_info,
     fail_from_cli_error,
-    get_connection,
     parse_output,
     run_command,
 )
@@ -148,7 +148,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summ
 
 
 def read_itl(module):
-    release = get_connection(module).get_device_info().get("network_os_version")
+    release = device_info(module).get("network_os_version")
     text = run_command(module, "show itl")
     parsed = parse_output(parse_show_itl, text, "show itl")
     summary = summarize(parsed)

@@ -20,7 +20,10 @@ database role (only ``authenticated`` is documented; anything else gives ``authe
 False) and the date after ``using TCP since`` (taken as free text).
 
 CUCM 15 reformats the node lines. A layout is one regex with the named groups above; add the
-new one to ``NODE_LAYOUTS`` and nothing else changes.
+new one to ``NODE_LAYOUTS`` and nothing else changes. The 15 layout has no public transcript:
+``_V15`` reads the GUESSED table the lab prints for it (a ``Node ID  Hostname  FQDN  IP Address
+Role  Product  DB Role  Status  Connection`` heading, a dash row, then one aligned row per node whose
+last column is ``local`` or ``TCP since <date>``). Heading and dash rows are skipped.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,8 +42,17 @@ _CLASSIC = re.compile(
     r" (?P<auth>\S+)(?P<remote> using TCP since .+)?$"
 )
 
+# GUESSED (CUCM 15, see the module docstring).
+_V15 = re.compile(
+    r"^(?P<node_id>\d+) (?P<hostname>\S+) (?P<fqdn>\S+) (?P<ip>\d{1,3}(?:\.\d{1,3}){3})"
+    r" (?P<role>Publisher|Subscriber) (?P<product>\S+) (?P<db_role>DBPub|DBSub)"
+    r" (?P<auth>\S+) (?:(?P<remote>TCP since .+)|local)$"
+)
+_V15_HEADING = re.compile(r"^Node ID Hostname FQDN IP Address Role Product DB Role Status Connection$")
+_TABLE_RULE = re.compile(r"^-+(?: -+)+$")
+
 # Tried in order on each node line (whitespace squeezed to single spaces).
-NODE_LAYOUTS = (_CLASSIC,)
+NODE_LAYOUTS = (_CLASSIC, _V15)
 
 _PROCESSNODE_HEADING = "Server Table (processnode) Entries"
 _DASHES = re.compile(r"^-+$")
@@ -82,6 +94,8 @@ def parse_show_network_cluster(text):
             continue
         if plain == _PROCESSNODE_HEADING:
             processnodes = []
+            continue
+        if not nodes and (_V15_HEADING.match(plain) or _TABLE_RULE.match(plain)):
             continue
         match = _match_node(plain)
         if not match:

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: cucm.trust contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``utils ctl set-cluster ...`` / ``utils ctl update CTLFile``: commands, outcome, restarts.
+
+Shared by ``cucm.trust.security_mode`` and ``cucm.trust.ctl_update``. Pure functions on the
+dict returned by ``parsers.parse_utils_ctl``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.cucm.trust.plugins.module_utils.release import release_tuple
+
+MODE_COMMANDS = {
+    "mixed": "utils ctl set-cluster mixed-mode",
+    "non_secure": "utils ctl set-cluster non-secure-mode",
+}
+UPDATE_COMMAND = "utils ctl update CTLFile"
+
+# The line that says the operation is done (seed 002, cucm-cli-behaviour.md).
+COMPLETION_LINES = {
+    "mixed": "Cluster set to Mixed Mode",
+    "non_secure": "Cluster set to Non Secure Mode",
+    "update": "CTL file Updated",
+}
+
+# Seed 002 (10.5): "Please Restart the TFTP and Cisco CallManager services on all nodes".
+BASE_RESTARTS = ["Cisco Tftp", "Cisco CallManager"]
+# cucm-cli-behaviour.md: later releases also ask for Cisco CTIManager. GUESSED: from 12.0 on
+# (the reference does not say which release started); only used to predict in check mode or
+# when CUCM printed no reminder at all.
+CTIMANAGER_FROM = (12, 0)
+
+
+def predicted_restarts(version):
+    """Services CUCM is expected to ask to restart after a ``utils ctl`` change."""
+    services = list(BASE_RESTARTS)
+    release = release_tuple(version)
+    if release is not None and release >= CTIMANAGER_FROM:
+        services.append("Cisco CTIManager")
+    return services
+
+
+def required_restarts(services, activated):
+    """``[{service, nodes}]``: each service to restart and the nodes that have it activated.
+
+    ``activated`` is ``queries.activated_nodes()`` output, or None when the database could not
+    be read (``nodes`` is then None: unknown).
+    """
+    return [
+        {"service": service, "nodes": None if activated is None else list(activated.get(service, []))}
+        for service in services
+    ]
+
+
+def outcome_problem(parsed, dialog_errors):
+    """``(reason, message)`` when the command did not do its job, else ``(None, None)``.
+
+    A missing completion line alone is not a failure: the modules verify the effect itself
+    (ClusterSecurityMode, ``show ctl``), which is what matters.
+    """
+    if parsed["licence_refused"]:
+        return "licence", (
+            "CUCM refused: mixed mode needs export-controlled licensing from 11.5(1)SU3 (Smart "
+            "Licensing with 'Allow export-controlled functionality'). CUCM printed: %s"
+            % " / ".join(parsed["errors"]))
+    errors = _unique(list(dialog_errors) + list(parsed["errors"]))
+    if errors:
+        return "cli_error", "CUCM printed: %s" % " / ".join(errors)
+    return None, None
+
+
+def _unique(lines):
+    seen = []
+    for line in lines:
+        if line not in seen:
+            seen.append(line)
+    return seen
