@@ -34,8 +34,15 @@ def _runs_tftp(node):
     return bool(service.get("activated"))
 
 
-def _cluster_key(node):
-    return _get(node, "cluster", "publisher") or node.get("group") or node.get("host")
+def _cluster_key(node, known):
+    """The inventory group of the cluster; else its publisher; an unreadable node joins the
+    cluster whose node list names it."""
+    if node.get("group"):
+        return node["group"]
+    publisher = _get(node, "cluster", "publisher")
+    if publisher:
+        return publisher
+    return known.get(node.get("host"), node.get("host"))
 
 
 def _finding(findings, cluster, node, code, message, severity="error"):
@@ -133,9 +140,13 @@ def _row(node):
 
 
 def build_report(nodes):
+    known = {}
+    for node in nodes:
+        for member in _get(node, "cluster", "nodes") or []:
+            known.setdefault(member.get("hostname"), _get(node, "cluster", "publisher"))
     groups = {}
     for node in nodes:
-        groups.setdefault(_cluster_key(node), []).append(node)
+        groups.setdefault(_cluster_key(node, known), []).append(node)
     clusters = []
     findings = []
     for key in sorted(groups, key=str):
