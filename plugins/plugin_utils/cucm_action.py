@@ -2,11 +2,13 @@
 # Copyright: cucm.trust contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Action plugin shared by every cucm.trust module that talks to a CUCM node.
+"""Base of the action plugins of every cucm.trust module that talks to a CUCM node.
 
 Runs the module over the persistent network_cli connection (ansible.netcommon's network
 action base) and makes every failure message start with the inventory host name, so a run
 over a whole cluster says which node failed even when the output is read out of order.
+Each module has a one-line action plugin of its own name that subclasses this one (no
+routing tricks: linters and ``ansible-doc`` see the module under its own name).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,7 +22,7 @@ from ansible_collections.ansible.netcommon.plugins.action.network import (
 )
 
 
-class ActionModule(ActionNetworkModule):
+class CucmActionModule(ActionNetworkModule):
     def run(self, tmp=None, task_vars=None):
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
@@ -35,7 +37,7 @@ class ActionModule(ActionNetworkModule):
             }
 
         try:
-            result = super(ActionModule, self).run(task_vars=task_vars)
+            result = super(CucmActionModule, self).run(task_vars=task_vars)
         except AnsibleError as exc:
             # Raised before the module could report (e.g. the CLI never showed its prompt):
             # still a failed task that names the host, not a bare exception.
