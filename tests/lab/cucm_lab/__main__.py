@@ -22,10 +22,12 @@ from .model import SECURITY_MODE_MIXED, SECURITY_MODE_NON_SECURE, LabClock
 from .releases import PROFILES
 from .server import SERVER_VERSION, Lab, LabServices
 from .settings import AUTH_METHODS, SettingsStore
+from .sftp_lab import LabSftp
 from .stats import Stats
 
 LOG = logging.getLogger("cucm_lab")
 MAX_RUNTIME_LIMIT = 24 * 3600.0
+MAX_SFTP_SERVERS = 16
 SECURITY_MODES = {"non-secure": SECURITY_MODE_NON_SECURE, "mixed": SECURITY_MODE_MIXED}
 
 
@@ -63,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="real seconds per lab second for command delays")
     serve.add_argument("--ssh-version", default=SERVER_VERSION,
                        help="software version in the SSH banner (GUESSED default %(default)s)")
+    serve.add_argument("--sftp-servers", type=int, choices=range(0, MAX_SFTP_SERVERS + 1), default=1,
+                       metavar="K", help="SFTP servers to start for file get / remotekey (default 1)")
     serve.add_argument("--test-commands", action="store_true", help="enable the labtest commands")
     serve.add_argument("--max-runtime", type=_positive(float, MAX_RUNTIME_LIMIT), default=4 * 3600.0,
                        help="exit after this many seconds (default 4 hours)")
@@ -128,10 +132,21 @@ async def run_lab(args, clusters, services) -> str:
 
     lab = Lab(clusters, args.state_dir, services, server_version=args.ssh_version)
     await lab.start(args.base_port)
+    lab.sftp = LabSftp(args.state_dir, args.sftp_servers)
+    try:
+        await lab.sftp.start()
+    except Exception:
+        await lab.stop()
+        raise
+    if lab.sftp.servers:
+        # `utils itl reset remotekey` names no port: point it at the first SFTP server.
+        services.settings.update(services.settings.hostnames(),
+                                 {"remotekey_sftp_port": lab.sftp.servers[0].server.port})
     control = ControlServer(lab, args.control_port)
     control.start()
     try:
-        write_lab_files(args.state_dir, lab_description(clusters, control.url, args.state_dir))
+        write_lab_files(args.state_dir, lab_description(clusters, control.url, args.state_dir,
+                                                        sftp=lab.sftp.describe()))
         print("cucm-lab ready: cluster=%s nodes=%d control=%s"
               % (",".join(c.name for c in clusters), len(lab.nodes()), control.url), flush=True)
         try:
@@ -140,6 +155,7 @@ async def run_lab(args, clusters, services) -> str:
             pass
     finally:
         await loop.run_in_executor(None, control.stop)
+        await lab.sftp.stop()
         await lab.stop()
     return reason["why"]
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
-from . import bootstrap, trustbuild
+from . import bootstrap, pki, trustbuild
 from .model import (
+    CERT_CALLMANAGER,
     CERT_UNITS,
     CTL_FILE,
     ITL_FILE,
@@ -35,8 +36,8 @@ def regen_cert(cluster, node, unit: str) -> dict:
 
 
 def restart_service(cluster, node, service: str) -> dict:
-    """The end state of `utils service restart <service>`: started; Cisco Tftp rebuilds the
-    node's ITL as it starts (primer section 4)."""
+    """The end state of `utils service restart <service>` at once: started; Cisco Tftp rebuilds
+    the node's ITL as it starts (primer section 4), unless it keeps a fresh reset ITL."""
     with cluster.lock:
         state = node.services.get(service)
         if state is None:
@@ -45,7 +46,7 @@ def restart_service(cluster, node, service: str) -> dict:
             raise ValueError("%s is not activated on %s" % (service, node.hostname))
         state.state = "STARTED"
         if service == SERVICE_TFTP:
-            bootstrap.regenerate_itl(cluster, node)
+            bootstrap.start_tftp(cluster, node)
         return {"node": node.hostname, "service": service, "state": state.state}
 
 
@@ -56,12 +57,73 @@ def set_security_mode(cluster, mode) -> dict:
         raise ValueError("mode must be 'mixed' (1) or 'non-secure' (0)")
     with cluster.lock:
         cluster.security_mode = value
+        cluster.etokens = []
         if value == SECURITY_MODE_MIXED:
             bootstrap.write_ctl(cluster)
         else:
             for node in cluster.nodes:
                 node.tftp_files.pop(CTL_FILE, None)
         return {"cluster": cluster.name, "security_mode": value}
+
+
+# -- `utils ctl` ------------------------------------------------------------------------------
+def set_cluster_mode(cluster, mixed: bool) -> None:
+    """`utils ctl set-cluster mixed-mode | non-secure-mode`: ClusterSecurityMode follows and a
+    tokenless CTL goes to every node. Non-secure keeps a CTL whose CCM+TFTP records lost their
+    certificates (the file stays on disk, trust-file-format S5)."""
+    with cluster.lock:
+        cluster.security_mode = SECURITY_MODE_MIXED if mixed else SECURITY_MODE_NON_SECURE
+        cluster.etokens = []
+        bootstrap.write_ctl(cluster, mode=trustbuild.MODE_MIXED if mixed else trustbuild.MODE_NON_SECURE)
+
+
+def update_ctl(cluster) -> None:
+    """`utils ctl update CTLFile`: rebuild and re-sign the tokenless CTL from today's
+    certificates; an eToken CTL becomes tokenless (its eToken records disappear, seed 002)."""
+    with cluster.lock:
+        cluster.etokens = []
+        bootstrap.write_ctl(cluster)
+
+
+def reset_ctl_localkey(cluster) -> None:
+    """`utils ctl reset localkey`: the tokenless CTL signed with the publisher's CallManager
+    key (primer section 6)."""
+    with cluster.lock:
+        cluster.etokens = []
+        bootstrap.write_ctl(cluster, signer=CERT_CALLMANAGER)
+
+
+def etoken_ctl(cluster, tokens: int = 2) -> dict:
+    """The cluster as the Windows CTL client leaves it: mixed mode, a CTL signed by (fake)
+    hardware eTokens on every node. Refused where the release has no eToken support."""
+    if not cluster.release.supports_hardware_etoken:
+        raise ValueError("release %s does not support hardware eTokens" % cluster.release.key)
+    if isinstance(tokens, bool) or not isinstance(tokens, int) or not 1 <= tokens <= 2:
+        raise ValueError("tokens must be 1 or 2")
+    identities = pki.new_etoken_identities(tokens)
+    with cluster.lock:
+        cluster.security_mode = SECURITY_MODE_MIXED
+        cluster.etokens = identities
+        stored = bootstrap.write_ctl(cluster, etokens=identities)
+    return {"cluster": cluster.name, "etokens": [pki.subject_text(t) for t in identities],
+            "sha1": hashlib.sha1(stored.data).hexdigest()}
+
+
+CLUSTER_SETTINGS = ("auto_registration", "export_controlled_allowed")
+
+
+def cluster_settings(cluster, changes: dict) -> dict:
+    """Cluster-wide CUCM settings the commands depend on (see model.Cluster)."""
+    unknown = sorted(set(changes) - set(CLUSTER_SETTINGS))
+    if unknown:
+        raise ValueError("unknown cluster setting(s): %s (known: %s)"
+                         % (", ".join(unknown), ", ".join(CLUSTER_SETTINGS)))
+    if not all(isinstance(value, bool) for value in changes.values()):
+        raise ValueError("cluster settings are true or false")
+    with cluster.lock:
+        for name, value in changes.items():
+            setattr(cluster, name, value)
+        return {name: getattr(cluster, name) for name in CLUSTER_SETTINGS}
 
 
 def stale_ctl(cluster, node) -> dict:

@@ -1,8 +1,9 @@
 """Build a simulated cluster: nodes, certificates, services and the trust files on disk.
 
 The SSH side changes the cluster afterwards through the helpers at the bottom
-(`regenerate_itl`, `write_ctl`, `store_itlrecovery_p12`, `regenerate_certificate`), which put
-new files in place with the lab clock's time, as the real TFTP service and `utils ctl` do.
+(`regenerate_itl`, `start_tftp`, `write_ctl`, `store_itlrecovery_p12`,
+`regenerate_certificate`), which put new files in place with the lab clock's time, as the real
+TFTP service and `utils ctl` do.
 """
 
 from __future__ import annotations
@@ -169,13 +170,28 @@ def new_unit_identity(
 
 
 def regenerate_itl(cluster: Cluster, node: Node, *, signer_unit: Optional[str] = None) -> StoredFile:
-    """Rebuild `node`'s ITLFile.tlv (what Cisco Tftp does when it starts) and store it."""
+    """Rebuild `node`'s ITLFile.tlv (what Cisco Tftp does when it starts) and store it.
+
+    The node no longer serves a reset ITL afterwards (its `utils itl reset` flags are cleared).
+    """
     with cluster.lock:
         now = cluster.clock.now()
         data = trustbuild.build_itl(cluster, node, signer_unit=signer_unit, timestamp=now)
         stored = StoredFile(data=data, mtime=now)
         node.tftp_files[ITL_FILE] = stored
+        node.serving_reset_itl = node.keep_itl_on_tftp_start = False
         return stored
+
+
+def start_tftp(cluster: Cluster, node: Node) -> Optional[StoredFile]:
+    """What Cisco Tftp does to the ITL when it starts: regenerate it, except once right after
+    `utils itl reset` put the reset ITL in place (that restart keeps it, primer section 4).
+    The new file, or None when the reset ITL was kept."""
+    with cluster.lock:
+        if node.keep_itl_on_tftp_start:
+            node.keep_itl_on_tftp_start = False
+            return None
+        return regenerate_itl(cluster, node)
 
 
 def write_ctl(
@@ -217,14 +233,15 @@ def store_itlrecovery_p12(cluster: Cluster) -> StoredFile:
         return stored
 
 
-def regenerate_certificate(cluster: Cluster, node: Node, unit: str) -> Identity:
+def regenerate_certificate(cluster: Cluster, node: Node, unit: str, *, key=None) -> Identity:
     """`set cert regen <unit>`: a new self-signed key and certificate with the same name.
 
     Trust files are not touched: CUCM rebuilds the ITL when Cisco Tftp restarts. Regenerating
-    the publisher's ITLRecovery also rewrites ITLRecovery.p12.
+    the publisher's ITLRecovery also rewrites ITLRecovery.p12. `key`: a key made beforehand
+    (key generation is slow; callers in the event loop make it in a worker thread).
     """
     with cluster.lock:
-        identity = new_unit_identity(cluster, node, unit, self_signed=True)
+        identity = new_unit_identity(cluster, node, unit, key=key, self_signed=True)
         node.certs[unit] = identity
         if unit == CERT_ITLRECOVERY and node.publisher:
             store_itlrecovery_p12(cluster)

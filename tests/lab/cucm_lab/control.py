@@ -5,7 +5,8 @@
     GET    /health                      {"ok": true}
     GET    /clusters                    {"clusters": [names]}
     GET    /stats                       {"nodes": {hostname: {logins, commands, sessions, history}}}
-    GET    /state[?cluster=NAME]        security mode, per node: services, files, certificates
+    GET    /state[?cluster=NAME]        cluster settings, security mode, eTokens; per node: services,
+                                        files (records, signer, verified), certificates, reset flags
     GET    /file?node=HOST&name=FILE    {"data_base64", "mtime"}: a node's stored file, byte for byte
     GET    /settings[?node=HOST]        {hostname: {setting: value}}
     POST   /settings                    {"node": HOST|"*", "cluster": NAME?, <setting>: value, ...}
@@ -18,8 +19,14 @@
     POST   /actions/regenerate-itl      {"node", "signer_unit"?}
     POST   /actions/set-security-mode   {"mode": "mixed"|"non-secure", "cluster"?}
     POST   /actions/stale-ctl           {"node"}
+    POST   /actions/etoken-ctl          {"cluster"?, "tokens"?: 1|2}  (CTL signed by hardware eTokens)
+    POST   /actions/cluster-settings    {"cluster"?, "auto_registration"?, "export_controlled_allowed"?}
     POST   /actions/disconnect          {"node"}                 (drop its SSH connections)
     POST   /actions/reset-stats         {}
+    GET    /sftp                        {"servers": [lab.json entry + faults + files]}
+    POST   /sftp/faults                 {"server"?, "fault", "params"?}   (sftp_lab.LabSftp.set_fault)
+    DELETE /sftp/faults[?server=NAME]
+    POST   /sftp/rotate-host-key        {"server"?}
 
 Runs in its own thread: model changes happen under ``cluster.lock`` (inside actions.py and
 bootstrap), settings/faults/stats are thread-safe, and anything asyncio goes through the lab's
@@ -28,6 +35,7 @@ bootstrap), settings/faults/stats are thread-safe, and anything asyncio goes thr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -38,7 +46,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from . import actions, bootstrap, faults, pki
-from .trustfile import TrustFileError, parse_trust_file, verify_trust_file
+from .trustfile import TrustFileError, parse_trust_file, signer_record_index, verify_trust_file
 
 LOG = logging.getLogger("cucm_lab.control")
 MAX_BODY = 1 << 20
@@ -59,10 +67,22 @@ def file_summary(name, stored) -> dict:
         try:
             parsed = parse_trust_file(data)
             summary.update(signer=parsed.signer_name, records=len(parsed.records),
-                           verified=verify_trust_file(parsed))
+                           verified=verify_trust_file(parsed),
+                           signer_serial=parsed.signer_serial.hex().upper() if parsed.signer_serial else None,
+                           signer_record=signer_record_index(parsed),
+                           record_summary=[record_summary(record) for record in parsed.records])
         except TrustFileError as exc:
             summary.update(signer=None, records=None, verified=False, error=str(exc))
     return summary
+
+
+def record_summary(record) -> dict:
+    """What a trust-file record says: function, names, serial, certificate (or hash) SHA-1."""
+    certificate = record.certificate
+    return {"function": record.function_name, "dns_name": record.dns_name, "subject": record.subject,
+            "serial": record.serial.hex().upper() if record.serial else None,
+            "certificate_sha1": hashlib.sha1(certificate).hexdigest() if certificate else None,
+            "cert_hash": record.cert_hash.hex() if record.cert_hash else None}
 
 
 def cert_summary(identity) -> dict:
@@ -81,6 +101,10 @@ def cluster_summary(cluster) -> dict:
             "version": cluster.release.version,
             "security_mode": cluster.security_mode,
             "clock": cluster.clock.now().isoformat(),
+            "auto_registration": cluster.auto_registration,
+            "export_controlled_allowed": cluster.export_controlled_allowed,
+            "mixed_mode_needs_licence": cluster.release.mixed_mode_needs_licence,
+            "etokens": [pki.subject_text(token) for token in cluster.etokens],
             "nodes": {
                 node.hostname: {
                     "publisher": node.publisher,
@@ -91,6 +115,12 @@ def cluster_summary(cluster) -> dict:
                                  for name, s in node.services.items()},
                     "files": {name: file_summary(name, stored) for name, stored in node.tftp_files.items()},
                     "certs": {unit: cert_summary(identity) for unit, identity in node.certs.items()},
+                    "serving_reset_itl": node.serving_reset_itl,
+                    "keep_itl_on_tftp_start": node.keep_itl_on_tftp_start,
+                    "last_cert_regen": ({"unit": node.last_cert_regen[0],
+                                         "at": node.last_cert_regen[1].isoformat()}
+                                        if node.last_cert_regen else None),
+                    "sftp_known_hosts": dict(node.sftp_known_hosts),
                 }
                 for node in cluster.nodes
             },
@@ -134,7 +164,7 @@ class ControlApi:
             return [self._node(body)[1].hostname]
         if body.get("cluster"):
             return [n.hostname for n in self._cluster(body).nodes]
-        return [n.hostname for _, n in self.lab.nodes()]
+        return [node.hostname for unused_cluster, node in self.lab.nodes()]
 
     # routes
     def dispatch(self, method: str, path: str, query: dict, body: dict):
@@ -154,6 +184,8 @@ class ControlApi:
                 return services.settings.to_json(self._hostnames(query) if "node" in query else None)
             if path == "/faults":
                 return {"faults": services.faults.to_json()}
+            if path == "/sftp":
+                return {"servers": self._sftp_call(lambda sftp: sftp.state())}
         elif method == "POST":
             if path == "/settings":
                 changes = {k: v for k, v in body.items() if k not in ("node", "cluster")}
@@ -175,9 +207,33 @@ class ControlApi:
                 return {"clock": next(iter(clocks.values())).now().isoformat()}
             if path.startswith("/actions/"):
                 return self._action(path[len("/actions/"):], body)
+            if path == "/sftp/faults":
+                return self._sftp_call(lambda sftp: sftp.set_fault(
+                    body.get("server"), body.get("fault"), body.get("params")))
+            if path == "/sftp/rotate-host-key":
+                return self._sftp_call(lambda sftp: sftp.rotate_host_key(body.get("server")))
         elif method == "DELETE" and path == "/faults":
             return {"removed": services.faults.clear(query.get("node"), query.get("fault"))}
+        elif method == "DELETE" and path == "/sftp/faults":
+            return {"servers": self._sftp_call(lambda sftp: sftp.clear_faults(query.get("server")))}
         raise ApiError(HTTPStatus.NOT_FOUND, "no route %s %s" % (method, path))
+
+    def _sftp_call(self, call):
+        """Run `call(lab.sftp)` in the lab's event loop (awaiting it when it is a coroutine)."""
+        sftp = self.lab.sftp
+        if sftp is None or not sftp.servers:
+            raise ApiError(HTTPStatus.NOT_FOUND, "the lab runs no SFTP server (--sftp-servers)")
+
+        async def run():
+            result = call(sftp)
+            return await result if asyncio.iscoroutine(result) else result
+
+        try:
+            return self.lab.call(run())
+        except KeyError as exc:
+            raise ApiError(HTTPStatus.NOT_FOUND, str(exc.args[0]) if exc.args else str(exc))
+        except ValueError as exc:
+            raise ApiError(HTTPStatus.BAD_REQUEST, str(exc))
 
     def _file(self, query):
         cluster, node = self._node(query)
@@ -225,8 +281,14 @@ class ControlApi:
             if name == "stale-ctl":
                 cluster, node = self._node(body)
                 return actions.stale_ctl(cluster, node)
+            if name == "etoken-ctl":
+                return actions.etoken_ctl(self._cluster(body), body.get("tokens", 2))
+            if name == "cluster-settings":
+                cluster = self._cluster(body)
+                changes = {k: v for k, v in body.items() if k not in ("cluster", "node")}
+                return actions.cluster_settings(cluster, changes)
             if name == "disconnect":
-                _, node = self._node(body)
+                node = self._node(body)[1]
                 return {"node": node.hostname, "closed": self.lab.disconnect(node.hostname)}
             if name == "reset-stats":
                 self.lab.services.stats.reset()

@@ -30,6 +30,10 @@ TRIGGERED = {
     # The question (matching `question`, a regex; any if null) keeps only the first character
     # of every burst of input.
     "drop_burst_input": {"question": None},
+    # The service (any if null) does not come up when it is started on the node: it ends
+    # STOPPED and the command prints a failure (`utils service`, the Tftp restarts of `utils
+    # itl reset`). `command` matches the command that starts it, on whichever node it runs.
+    "service_start_fails": {"service": "Cisco Tftp"},
 }
 IMMEDIATE = {
     # Flip one byte of a node's trust file so that its signature no longer verifies.
@@ -108,6 +112,8 @@ def _check_params(kind: str, params: dict) -> None:
             raise ValueError("hang_command.then must be 'close' or 'finish'")
     elif kind == "drop_burst_input" and params["question"] is not None:
         re.compile(params["question"])
+    elif kind == "service_start_fails" and not isinstance(params["service"], (str, type(None))):
+        raise ValueError("service_start_fails.service must be a service name or null")
     elif kind == "corrupt_itl":
         if params["offset"] is not None and (not isinstance(params["offset"], int) or params["offset"] < 0):
             raise ValueError("corrupt_itl.offset must be null or an integer >= 0")
@@ -130,7 +136,7 @@ class FaultRegistry:
             return fault
 
     def take(self, kind: str, hostname: str, command: Optional[str] = None,
-             question: Optional[str] = None) -> Optional[Fault]:
+             question: Optional[str] = None, service: Optional[str] = None) -> Optional[Fault]:
         """The first live fault of `kind` that applies here; consumes one firing."""
         with self._lock:
             for fault in self._faults:
@@ -140,6 +146,9 @@ class FaultRegistry:
                     continue
                 pattern = fault.params.get("question") if kind == "drop_burst_input" else None
                 if pattern is not None and not re.search(pattern, question or ""):
+                    continue
+                wanted = fault.params.get("service") if kind == "service_start_fails" else None
+                if wanted is not None and wanted.lower() != (service or "").lower():
                     continue
                 fault.fired += 1
                 if fault.count is not None:

@@ -6,9 +6,12 @@
     {"control_url", "cluster", "release", "username", "password", "ccm_admin_user",
      "ccm_admin_password", "cluster_security_password", "known_hosts", "inventory",
      "nodes": [{"hostname", "host", "port", "publisher", "tftp", "cluster"}],
-     "clusters": [{... the per-cluster keys above ...}]}
+     "clusters": [{... the per-cluster keys above ...}],
+     "sftp": [{"name", "host", "port", "username", "password", "root", "directory",
+               "md5_fingerprint", "sha256_fingerprint", "known_hosts_line"}]}
 
-`inventory.yml`: group ``cucm`` with one child group per cluster holding its nodes.
+`inventory.yml`: group ``cucm`` with one child group per cluster holding its nodes; the first
+SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def cluster_description(cluster, host: str = "127.0.0.1") -> dict:
         }
 
 
-def lab_description(clusters, control_url: str, state_dir: str) -> dict:
+def lab_description(clusters, control_url: str, state_dir: str, sftp=None) -> dict:
     described = [cluster_description(cluster) for cluster in clusters]
     first = dict(described[0])
     first.update(
@@ -49,6 +52,7 @@ def lab_description(clusters, control_url: str, state_dir: str) -> dict:
         known_hosts=os.path.join(state_dir, KNOWN_HOSTS),
         inventory=os.path.join(state_dir, INVENTORY),
         clusters=described,
+        sftp=list(sftp or []),
     )
     return first
 
@@ -71,8 +75,21 @@ def inventory_text(description: dict) -> str:
         "        ansible_host_key_checking: false",
         "        ansible_command_timeout: %d" % COMMAND_TIMEOUT,
         "        ansible_connect_timeout: %d" % CONNECT_TIMEOUT,
-        "      children:",
     ]
+    if description.get("sftp"):
+        server = description["sftp"][0]
+        lines += [
+            "        # The lab's first SFTP server (file get tftp, utils itl reset remotekey).",
+            "        cucm_lab_sftp_host: %s" % _q(server["host"]),
+            "        cucm_lab_sftp_port: %d" % server["port"],
+            "        cucm_lab_sftp_user: %s" % _q(server["username"]),
+            "        cucm_lab_sftp_password: %s" % _q(server["password"]),
+            "        cucm_lab_sftp_directory: %s" % _q(server["directory"]),
+            "        cucm_lab_sftp_root: %s" % _q(server["root"]),
+            "        cucm_lab_sftp_md5_fingerprint: %s" % _q(server["md5_fingerprint"]),
+            "        cucm_lab_sftp_sha256_fingerprint: %s" % _q(server["sha256_fingerprint"]),
+        ]
+    lines.append("      children:")
     for cluster in description["clusters"]:
         lines += [
             "        %s:" % cluster["cluster"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
@@ -96,6 +96,14 @@ class Node:
     # The node's SSH known_hosts as an SFTP client (`file get tftp`, `utils itl reset
     # remotekey`): "host" or "[host]:port" -> "ssh-rsa AAAA..." (sftp_client.KnownHosts).
     sftp_known_hosts: Dict[str, str] = field(default_factory=dict)
+    # `utils itl reset`: this node's ITLFile.tlv is the reset ITL (until Cisco Tftp regenerates
+    # the normal one).
+    serving_reset_itl: bool = False
+    # The reset's own Tftp restart keeps the reset ITL: the next Cisco Tftp start skips the
+    # regeneration once (bootstrap.start_tftp).
+    keep_itl_on_tftp_start: bool = False
+    # (unit, lab-clock time) of the last `set cert regen` on this node: the 5-minute hold.
+    last_cert_regen: Optional[Tuple[str, datetime.datetime]] = None
 
     @property
     def runs_tftp(self) -> bool:
@@ -129,6 +137,15 @@ class Cluster:
     # The enterprise CA that signed the nodes' CallManager/TVS/CAPF certificates when the
     # cluster was built CA-signed; None for self-signed clusters (the default).
     ca: Optional[Identity] = None
+    # Auto-registration enabled on a CallManager node: `utils ctl set-cluster mixed-mode` asks
+    # the later question with the auto-registration sentence (cucm-cli-behaviour.md).
+    auto_registration: bool = False
+    # Smart Licensing "Allow export-controlled functionality": needed for mixed mode on releases
+    # whose profile has `mixed_mode_needs_licence` (11.5(1)SU3+).
+    export_controlled_allowed: bool = True
+    # The hardware eTokens whose CTL is on the nodes (written by the Windows CTL client); empty
+    # for a tokenless CTL or none. `utils ctl update CTLFile` migrates to tokenless.
+    etokens: List[Identity] = field(default_factory=list)
     # One lock for every state change: the node servers run in one event loop, the control
     # API in a thread.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

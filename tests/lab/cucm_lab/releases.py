@@ -57,6 +57,15 @@ class ReleaseProfile:
     # 12.0+ mixed-mode CTLs also hold the publisher's ITLRecovery certificate as a SAST record
     # (trust-file-format S10/S7). Its position in the file is GUESSED: last.
     ctl_itlrecovery_record: bool = False
+    # --- state-changing commands (used by commands/) ---
+    # `utils itl reset` output: "list" prints the Python list of seed 001 (10.0); "ruled" the
+    # 12.5 layout described in cucm-cli-behaviour.md (`Generating the reset ITL file.....`, one
+    # name a line between `====` lines, `Number of Active TFTP servers in the cluster : N`),
+    # whose exact layout is GUESSED.
+    itl_reset_layout: str = "list"
+    # `set cert regen`: another certificate of the same node cannot be regenerated for this
+    # long (seed 001, 10.0+).
+    cert_regen_hold_minutes: int = 5
 
     @property
     def is_12_or_later(self) -> bool:
@@ -87,6 +96,7 @@ _12_PLUS = dict(
     restart_banner_style="new",
     ctl_reminds_ctimanager=True,
     ctl_itlrecovery_record=True,
+    itl_reset_layout="ruled",
 )
 
 # Build numbers are plausible examples of each train, not a claim about a specific SU.

@@ -251,6 +251,7 @@ class Lab:
         self.services = services
         self.server_version = server_version
         self.loop: Optional[asyncio.AbstractEventLoop] = None
+        self.sftp = None  # sftp_lab.LabSftp when the lab runs SFTP servers
         self._acceptors = []
 
     def nodes(self):
@@ -268,7 +269,7 @@ class Lab:
         self.loop = asyncio.get_running_loop()
         pairs = self.nodes()
         keys = await self.loop.run_in_executor(
-            None, load_host_keys, self.state_dir, [node.hostname for _, node in pairs])
+            None, load_host_keys, self.state_dir, [node.hostname for unused_cluster, node in pairs])
         lines = []
         try:
             for index, (cluster, node) in enumerate(pairs):
@@ -303,6 +304,10 @@ class Lab:
         for acceptor in self._acceptors:
             await acceptor.wait_closed()
         self._acceptors = []
+
+    def call(self, coroutine, timeout: float = 30.0):
+        """Run `coroutine` in the lab's event loop from another thread (the control API)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def disconnect(self, hostname: str, timeout: float = 5.0) -> int:
         """Drop every connection to a node; for other threads (the control API). How many."""

@@ -11,6 +11,8 @@ import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Dict, Optional, Tuple
 
+from .sftp_client import ERROR_MESSAGES as SFTP_ERROR_MESSAGES
+
 # GUESSED: the pager text of long `show` output is unverified; this is the `file view` pager
 # (cucm-cli-behaviour.md), which is documented.
 PAGER_PROMPT = "options: q=quit, n=next, p=prev, b=begin, e=end (lines {first} - {last} of {total}) :"
@@ -42,9 +44,55 @@ GUESSED_TEXTS = {
     "sql_no_table": " -206: The specified table ({name}) is not in the database.",
     "sql_no_column": " -217: Column ({name}) not found in any table in the query (or SLV is undefined).",
     "sql_syntax": " -201: A syntax error has occurred.",
+    # -- utils service start|stop|restart (the restart banners are documented, see commands)
+    "service_banner_old_start": (" Don't press Ctrl-c while the service is getting STARTED.If Service has not"
+                                 " Started Properly, execute the same Command Again"),
+    "service_banner_old_stop": (" Don't press Ctrl-c while the service is getting STOPPED.If Service has not"
+                                " Stopped Properly, execute the same Command Again"),
+    "service_banner_new_start": ("Do not press Ctrl+C while the service is starting. If the service has not"
+                                 " started properly, execute the same command again."),
+    "service_banner_new_stop": ("Do not press Ctrl+C while the service is stopping. If the service has not"
+                                " stopped properly, execute the same command again."),
+    "service_unknown": "Invalid service name: {service}",
+    "service_not_activated": "{service}[STOPPED]  Service Not Activated",
+    "service_start_failed": "Failed to start {service}",
+    # -- utils itl reset
+    "itl_reset_usage": "Syntax: utils itl reset localkey | remotekey <host> <user> <path>",
+    "ccm_admin_password_wrong": "Invalid CCM Administrator password",
+    "remotekey_p12_unreadable": "Failed to open {path} with the cluster security password",
+    "itl_reset_tftp_failed": "Failed to restart Cisco Tftp service on host {host}",
+    # -- utils ctl
+    "ctl_usage": "Syntax: utils ctl set-cluster mixed-mode | set-cluster non-secure-mode | update CTLFile"
+                 " | reset localkey",
+    "ctl_not_publisher": "This is not a Publisher Node",
+    "ctl_licence_missing": ("Mixed mode cannot be enabled: the license does not allow export-controlled"
+                            " functionality"),
+    "ctl_not_mixed": "The cluster is not in Mixed Mode. Unable to update the CTL file",
+    "ctl_reset_question": ("This operation resets the CTL file with the CallManager key of the publisher."
+                           " Do you want to continue? (y/n):"),
+    "ctl_aborted": "",
+    # -- file delete | list | get
+    "file_delete_none": "files: found = 0, deleted = 0",
+    "file_delete_declined": "files: found = {found}, deleted = 0",
+    "file_usage": "Invalid file name or area: {name}",
+    "file_list_date_format": "%d %b,%Y %H:%M:%S",
+    "file_list_trailer": "dir count = 0, file count = {count}",
+    "file_get_bad_port": "Invalid port: {port}",
+    "file_get_no_server": "Invalid SFTP server",
+    "host_key_rejected": "Host key verification failed.",
+    # -- set cert regen
+    "cert_unit_unknown": "Invalid unit name: {unit}",
+    "cert_regen_itlrecovery_warning": ("WARNING: If the cluster is in mixed mode with a tokenless CTL, run"
+                                       " utils ctl update CTLFile after this operation and restart the"
+                                       " TFTP service so that phones trust the new certificate."),
+    "cert_regen_aborted": "",
 }
+# What CUCM prints for a failed SFTP transfer (`file get`, `utils itl reset remotekey`), by
+# sftp_client error kind: "sftp_auth_failed", "sftp_connection_refused", ...
+GUESSED_TEXTS.update({"sftp_" + kind: text for kind, text in SFTP_ERROR_MESSAGES.items()})
 
 AUTH_METHODS = ("password", "keyboard-interactive")
+MAX_STEP_SECONDS = 600  # bound for the service and command step durations
 BURST_DROP_MODES = ("typed_slowly", "never", "always")
 
 
@@ -86,6 +134,20 @@ class NodeSettings:
     idle_timeout: float = 1800.0
     # Register the `labtest ...` commands (tests of the shell itself).
     test_commands: bool = False
+    # GUESSED lab seconds a service takes to stop / to start, and how often `utils service`
+    # prints the state meanwhile (`Cisco Tftp[STOPPING]` once per poll).
+    service_stop_seconds: float = 2.0
+    service_start_seconds: float = 3.0
+    service_poll_seconds: float = 1.0
+    # Print the final `<service>[STARTED]` line; some subscribers never do (primer section 7),
+    # the service ends STARTED all the same.
+    service_prints_started: bool = True
+    # GUESSED lab seconds of each progress step of `utils ctl`, `utils itl reset`, `set cert
+    # regen` and file transfers.
+    command_step_seconds: float = 1.0
+    # Port of the SFTP server for `utils itl reset remotekey`, which takes none: 22 on real
+    # CUCM; the lab points it at its first SFTP server.
+    remotekey_sftp_port: int = 22
 
     def text(self, key: str, **values) -> str:
         """A GUESSED text (or this node's override), with `values` filled in."""
@@ -104,14 +166,21 @@ _FIELDS = {f.name: f for f in fields(NodeSettings)}
 
 def _coerce(name: str, value):
     """Validate one setting from JSON; raise ValueError with a message for the API caller."""
-    if name in ("banner_delay", "time_scale", "idle_timeout"):
+    if name in ("banner_delay", "time_scale", "idle_timeout", "service_stop_seconds",
+                "service_start_seconds", "service_poll_seconds", "command_step_seconds"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError("%s must be a number >= 0" % name)
-        if name == "time_scale" and value == 0:
-            raise ValueError("time_scale must be > 0")
+        if name in ("time_scale", "service_poll_seconds") and value == 0:
+            raise ValueError("%s must be > 0" % name)
+        if name.startswith(("service_", "command_")) and value > MAX_STEP_SECONDS:
+            raise ValueError("%s must be <= %d" % (name, MAX_STEP_SECONDS))
         return float(value)
+    if name == "remotekey_sftp_port":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+            raise ValueError("remotekey_sftp_port must be a port number")
+        return value
     if name in ("prompt_after_newline", "prompt_redraw", "stray_cr", "wrap", "dns_warning",
-                "test_commands", "pager_erase", "blank_line_before_prompt"):
+                "test_commands", "pager_erase", "blank_line_before_prompt", "service_prints_started"):
         if not isinstance(value, bool):
             raise ValueError("%s must be true or false" % name)
         return value

@@ -34,7 +34,6 @@ import hmac
 import json
 import logging
 import os
-import posixpath
 import signal
 import subprocess
 import sys
@@ -593,7 +592,7 @@ async def _serve(args) -> str:
     await server.start()
     try:
         for fault in args.fault:
-            name, _, value = fault.partition("=")
+            name, unused_sep, value = fault.partition("=")
             await server.set_fault(name, int(value) if value else True)
         _write_json(args.state_file, server.state())
         print("cucm-lab sftp ready: port=%d" % server.port, flush=True)

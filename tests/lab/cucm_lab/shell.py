@@ -271,7 +271,7 @@ class Shell:
             self.write(text)
             return
         start = 0
-        for _ in range(MAX_PAGES):
+        for unused_page in range(MAX_PAGES):
             end = min(start + page, total)
             self.write("".join("%s\n" % line for line in lines[start:end]))
             if end >= total:
@@ -307,12 +307,13 @@ class Shell:
 
     # -- input -----------------------------------------------------------------------------
     async def read_line(self, *, echo: bool = True, mask: Optional[str] = None,
-                        drop_burst: bool = False) -> str:
+                        drop_burst: bool = False, echo_enter: bool = True) -> str:
         """One line as the CLI reads it: echo, backspace, Enter = CR, LF or CRLF.
 
         `echo=False` shows nothing (secret), or `mask` per character. With `drop_burst`, a
         chunk of several characters keeps only its first one (input modes that lose fast
-        typing).
+        typing). `echo_enter=False`: Enter is not echoed either, so what the command prints
+        next continues the question's line (seed 001, `Enter Sftp password :Processing ...`).
         """
         buffer: List[str] = []
         while True:  # each read is bounded by the idle timeout
@@ -326,8 +327,9 @@ class Shell:
                         continue
                 if char in "\r\n":
                     self._swallow_lf = char == "\r"
-                    self.terminal.write(ENTER)
-                    self._at_line_start = True
+                    if echo_enter:
+                        self.terminal.write(ENTER)
+                        self._at_line_start = True
                     self.input.unread(chunk[index + 1:])
                     return "".join(buffer)
                 if self._skip_escape(char):
@@ -361,10 +363,11 @@ class Shell:
         return True
 
     async def ask(self, question: str, *, secret: bool = False, typed_slowly_required: bool = False,
-                  mask: Optional[str] = None) -> str:
+                  mask: Optional[str] = None, echo_enter: bool = True) -> str:
         """Print `question` and read the answer line.
 
-        `secret`: not echoed (or `mask` per character, as `file get` shows `*****`).
+        `secret`: not echoed (or `mask` per character, as `file get` shows `*****`);
+        `echo_enter`: see read_line.
         `typed_slowly_required`: this question loses characters typed in one burst when the
         node's `burst_drop` setting says so; a `drop_burst_input` fault can make any question
         do the same.
@@ -375,7 +378,8 @@ class Shell:
         if not drop:
             drop = self.faults.take("drop_burst_input", self.node.hostname, self.command_line,
                                     question) is not None
-        return await self.read_line(echo=not secret, mask=mask if secret else None, drop_burst=drop)
+        return await self.read_line(echo=not secret, mask=mask if secret else None, drop_burst=drop,
+                                    echo_enter=echo_enter)
 
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of lab time: scaled by `time_scale`, cut short when the clock advances."""
@@ -395,10 +399,19 @@ class Shell:
 def _text_after_words(line: str, count: int) -> str:
     """The raw text of `line` after its first `count` words (spacing and quotes kept)."""
     rest = line.strip()
-    for _ in range(count):
+    for unused_word in range(count):
         parts = rest.split(None, 1)
         rest = parts[1] if len(parts) > 1 else ""
     return rest.strip()
+
+
+_BACKGROUND = set()  # jobs running on after their session went away (strong references)
+
+
+def _log_job_failure(task: "asyncio.Task") -> None:
+    _BACKGROUND.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        LOG.error("background job failed", exc_info=task.exception())
 
 
 class CommandContext:
@@ -439,8 +452,35 @@ class CommandContext:
         return self._shell.settings.text(key, **values)
 
     def fail(self, *lines: str) -> None:
-        """Print error lines and CUCM's failure trailer."""
-        self._shell.write_lines(list(lines) + [FAILED])
+        """Print error lines (empty ones left out) and CUCM's failure trailer."""
+        self._shell.write_lines([line for line in lines if line] + [FAILED])
+
+    async def run_job(self, work):
+        """Run `work(emit)` as a task of its own and print what it emits as it comes.
+
+        The server goes on with what it started when the SSH session goes away (a dropped
+        connection, a client timeout), as CUCM does: the job is not cancelled with the session
+        and always leaves the model in a final state. `emit(text)` never blocks or raises.
+        Returns the job's result.
+        """
+        queue: asyncio.Queue = asyncio.Queue()
+        job = asyncio.get_running_loop().create_task(work(queue.put_nowait))
+        _BACKGROUND.add(job)
+        job.add_done_callback(_log_job_failure)
+        getter = None
+        try:
+            while True:  # ends with the job, whose steps are bounded
+                getter = asyncio.ensure_future(queue.get())
+                done, unused_pending = await asyncio.wait({getter, job}, return_when=asyncio.FIRST_COMPLETED)
+                if getter not in done:
+                    break
+                self.write(getter.result())
+            while not queue.empty():
+                self.write(queue.get_nowait())
+        finally:
+            if getter is not None and not getter.done():
+                getter.cancel()
+        return job.result()
 
     def end_session(self) -> None:
         self._shell.end_session()

@@ -94,6 +94,18 @@ class LabHandle:
                 pass
             raise LabControlError(exc.code, payload)
 
+    def state(self, cluster=None):
+        """`GET /state` without what moves by itself (the lab clock), so that two snapshots
+        are equal exactly when the cluster did not change (check mode, refusals)."""
+        answer = self.control("GET", "/state" + ("?cluster=%s" % cluster if cluster else ""))
+        answer.pop("clock", None)
+        return answer
+
+    @property
+    def sftp(self):
+        """The lab's SFTP servers as lab.json lists them (host, port, username, password, ...)."""
+        return self.lab_json.get("sftp", [])
+
     def stored_file(self, hostname, name):
         """A node's file byte for byte, as a model.StoredFile (via `GET /file`)."""
         from .model import StoredFile
@@ -223,10 +235,36 @@ class ShellClient:
         """Send a command; return what came between its echo line and the next prompt (raw CRLF)."""
         self.send(line + "\r")
         raw = self.read_until(PROMPT_RE, timeout)
-        echo, _, rest = raw.partition("\r\n")
+        echo, unused_sep, rest = raw.partition("\r\n")
         if echo != line:
             raise AssertionError("echo %r is not the command %r" % (echo, line))
         return OUTPUT_END_RE.sub("", rest)
+
+    def dialog(self, line, answers=(), timeout=None) -> str:
+        """Run a command that asks questions and return its transcript as CUCM printed it,
+        from ``admin:<line>`` to the end of the output (raw CRLF, the final prompt left out).
+
+        `answers`: ``(question regex, answer)`` or ``(question regex, answer, char_delay)``
+        in the order the questions come; a delay types the answer one character at a time.
+        AssertionError when the prompt comes back before a question.
+        """
+        self.send(line + "\r")
+        transcript = ""
+        for item in answers:
+            question, answer = item[0], item[1]
+            delay = item[2] if len(item) > 2 else None
+            text = self.read_until(re.compile(r"(?:%s)$|%s" % (question, PROMPT_RE.pattern)), timeout)
+            transcript += text
+            if PROMPT_RE.search(text):
+                raise AssertionError("prompt before the question %r: %r" % (question, transcript))
+            if delay is None:
+                self.send(answer + "\r")
+            else:
+                for char in answer + "\r":
+                    self.send(char)
+                    time.sleep(delay)
+        transcript += self.read_until(PROMPT_RE, timeout)
+        return "admin:" + OUTPUT_END_RE.sub("", transcript)
 
     def close(self):
         self.transport.close()

@@ -313,14 +313,32 @@ def build_trust_file(
     timestamp: Union[None, int, datetime.datetime] = None,
 ) -> bytes:
     """A signed ITL/CTL file. The signer must be among the records as a SAST record."""
-    if not isinstance(signer.key, rsa.RSAPrivateKey):
-        raise TrustFileError("trust files are signed with RSA keys only")
-    if digest not in DIGEST_CODES:
-        raise TrustFileError("unknown digest %r (known: %s)" % (digest, ", ".join(DIGEST_CODES)))
     if not any(_is_sast_record_of(spec, signer) for spec in records):
         raise TrustFileError(
             "signer %s is not in the file as a SAST record" % pki.subject_text(signer)
         )
+    body = b"".join(build_record(spec) for spec in records)
+    return sign_records(body, signer, filename, digest=digest, timestamp=timestamp)
+
+
+def sign_records(
+    body: bytes,
+    signer: Identity,
+    filename: str,
+    *,
+    digest: str = "sha1",
+    timestamp: Union[None, int, datetime.datetime] = None,
+) -> bytes:
+    """A new header signed by `signer` over records already encoded (`body`).
+
+    This is how `utils itl reset` re-signs an existing ITL's content. Unlike
+    `build_trust_file` it does not insist that the signer is among the records: CUCM signs with
+    whatever key it is told to, and such a file then fails verification.
+    """
+    if not isinstance(signer.key, rsa.RSAPrivateKey):
+        raise TrustFileError("trust files are signed with RSA keys only")
+    if digest not in DIGEST_CODES:
+        raise TrustFileError("unknown digest %r (known: %s)" % (digest, ", ".join(DIGEST_CODES)))
     key_bits = signer.key.key_size
     if key_bits not in MODULUS_CODES:
         raise TrustFileError("unsupported RSA key size %d" % key_bits)
@@ -354,7 +372,6 @@ def build_trust_file(
     after_signature += bytes([H_PADDING]) * pad
     header_length = unpadded + pad
     head = part_a(header_length)
-    body = b"".join(build_record(spec) for spec in records)
 
     signature = signer.key.sign(
         head + after_signature + body, padding.PKCS1v15(), _HASHES[DIGEST_CODES[digest]]()
@@ -454,6 +471,11 @@ def parse_trust_file(data: bytes) -> ParsedTrustFile:
         signature_offset=signature_offset,
         data=bytes(data),
     )
+
+
+def record_bytes(record: ParsedRecord) -> bytes:
+    """A parsed record encoded again, byte for byte (its TLVs in file order)."""
+    return b"".join(tlv(tag, value) for tag, unused_length, value in record.tlvs)
 
 
 def signer_record_indexes(parsed: ParsedTrustFile) -> List[int]:

@@ -122,7 +122,7 @@ def test_several_clusters_in_one_process(tmp_path):
 
 def _free_base_port(count):
     """A run of `count` free ports below the ephemeral range (where OS-chosen labs live)."""
-    for _ in range(50):
+    for unused_try in range(50):
         base = random.randrange(20000, 30000)
         if all(_port_closed(base + i) for i in range(count)):
             return base
@@ -144,7 +144,7 @@ def test_restart_keeps_host_keys_and_fixed_ports(tmp_path):
 
 
 def test_bad_arguments_fail_fast(tmp_path):
-    result = subprocess.run(lab_command(tmp_path / "x", nodes=0), capture_output=True, text=True, timeout=30,
+    result = subprocess.run(lab_command(tmp_path / "x", nodes=0), capture_output=True, text=True, timeout=30, check=False,
                             env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(
                                 os.path.abspath(__import__("cucm_lab").__file__)))))
     assert result.returncode == 2 and "--nodes" in result.stderr

@@ -190,7 +190,7 @@ def golden_cases():
 @pytest.mark.parametrize("release, signing, wrap", list(golden_cases()))
 def test_parser_reads_back_every_lab_trust_file(release, signing, wrap):
     files = trust_files(release, signing)
-    assert {"itl-gold-pub", "itl-gold-sub1", "ctl-mixed", "ctl-non-secure"} <= set(name for name, _, _ in files)
+    assert {"itl-gold-pub", "itl-gold-sub1", "ctl-mixed", "ctl-non-secure"} <= set(entry[0] for entry in files)
     for name, kind, stored_file in files:
         text = render_text(kind, stored_file, wrap)
 
@@ -221,7 +221,7 @@ def test_printed_sizes_add_up_on_lab_output(release, signing, wrap):
 def test_non_secure_ctl_placeholders_are_read(release):
     """CCM+TFTP records without a certificate: RECORDLENGTH, DNSNAME (the IP), FUNCTION, IPADDRESS."""
     cluster = lab_cluster(release, "self_signed")
-    files = dict((name, stored_file) for name, _, stored_file in trust_files(release, "self_signed"))
+    files = dict((entry[0], entry[2]) for entry in trust_files(release, "self_signed"))
 
     parsed = parse_show_ctl(render_text("ctl", files["ctl-non-secure"], False))
 
@@ -236,7 +236,7 @@ def test_non_secure_ctl_placeholders_are_read(release):
 
 @pytest.mark.parametrize("release", [key for key in RELEASES if PROFILES[key].supports_hardware_etoken])
 def test_etoken_ctl_is_signed_by_its_first_token(release):
-    files = dict((name, stored_file) for name, _, stored_file in trust_files(release, "self_signed"))
+    files = dict((entry[0], entry[2]) for entry in trust_files(release, "self_signed"))
 
     parsed = parse_show_ctl(render_text("ctl", files["ctl-etoken"], True))
 

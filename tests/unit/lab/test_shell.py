@@ -191,8 +191,8 @@ def test_typed_slowly_question_drops_bursts(clean_lab, pub):
 
 def test_burst_drop_fault_on_a_normal_question(clean_lab, pub):
     clean_lab.control("POST", "/faults", {"node": pub, "fault": "drop_burst_input",
-                                           "command": "^labtest ask", "count": 1,
-                                           "params": {"question": "Type a word"}})
+                                          "command": "^labtest ask", "count": 1,
+                                          "params": {"question": "Type a word"}})
     with clean_lab.shell(pub) as cli:
         cli.send("labtest ask\r")
         cli.read_until("Type a word:$")

@@ -56,7 +56,7 @@ def test_run_sql_cluster_security_mode_has_the_seed_002_layout(cli, seed_text):
     assert re.fullmatch(r"=+ +=+", rule) and re.fullmatch(r"=+ +=+", seed[2].strip())
     # Full-width runs: each column starts where its run starts and is as wide as its widest cell.
     runs = [m.span() for m in re.finditer(r"=+", rule)]
-    assert [header.index(name) for name in ("paramname", "paramvalue")] == [start for start, _ in runs]
+    assert [header.index(name) for name in ("paramname", "paramvalue")] == [span[0] for span in runs]
     assert runs[0][1] - runs[0][0] == len("ClusterSecurityMode")
     assert row[runs[1][0]:] == "0"
 

@@ -6,4 +6,4 @@ family is a new module here plus one line in the import list below; the shell ne
 
 from .registry import REGISTRY, command  # noqa: F401  (public API)
 
-from . import cluster, labtest, services, session, sql, trust  # noqa: F401,E402  (registration)
+from . import certs, cluster, ctl, files, itl, labtest, services, session, sql, trust  # noqa: F401,E402  (registration)
