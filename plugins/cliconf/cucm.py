@@ -50,6 +50,8 @@ from ansible.module_utils.six.moves.collections_abc import Mapping
 
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 RESYNC_TIMEOUT = 10.0
+# Silence after a question-like line before a plain command counts as stuck at a question.
+PLAIN_QUESTION_IDLE = 10.0
 READ_SLICE = 0.2
 
 
@@ -67,8 +69,16 @@ class Cliconf(CliconfBase):
             raise ValueError("must provide value of command to execute")
         if output:
             raise ValueError("'output' value %s is not supported for get" % output)
-        return self.send_command(command=command, prompt=prompt, answer=answer,
-                                 sendonly=sendonly, newline=newline, check_all=check_all)
+        if prompt is not None or answer is not None or sendonly or not newline:
+            # cli_command with its own prompt/answer: network_cli's send handles that contract.
+            return self.send_command(command=command, prompt=prompt, answer=answer,
+                                     sendonly=sendonly, newline=newline, check_all=check_all)
+        # Plain commands go through the same loop as dialogs: the prompt only counts once the
+        # command's own echo has been seen, so a late redrawn prompt cannot end it early.
+        result = self._converse(command, [], None, PLAIN_QUESTION_IDLE)
+        if result["errors"]:
+            raise AnsibleConnectionFailure(result["output"])
+        return result["output"]
 
     def run_commands(self, commands=None, check_rc=True):
         if commands is None:
@@ -80,7 +90,7 @@ class Cliconf(CliconfBase):
             if cmd.pop("output", None):
                 raise ValueError("'output' is not supported by the cucm cliconf plugin")
             try:
-                out = self.send_command(**cmd)
+                out = self.get(**cmd)
             except AnsibleConnectionFailure as exc:
                 if check_rc:
                     raise
@@ -186,6 +196,10 @@ class Cliconf(CliconfBase):
         :returns: dict ``output`` (masked transcript), ``answered`` (question names in order),
             ``errors`` (error lines CUCM printed)
         """
+        return self._converse(command, questions, timeout, question_idle)
+
+    def _converse(self, command, questions, timeout, question_idle):
+        """Send ``command``, answer ``questions``, return when the prompt follows its echo."""
         if not self._connection.connected:
             self._connection._connect()
         self._connection.update_cli_prompt_context()
@@ -194,6 +208,8 @@ class Cliconf(CliconfBase):
         dialog = Dialog(command, [Question.from_spec(q) for q in questions], PROMPT_RE)
         channel = ShellChannel(self._connection)
         self.history.append(("*****", "*****"))
+        # Anything already waiting (a prompt redrawn after the previous command) is not ours.
+        channel.drain(quiet=0.01, limit=1.0)
         channel.send(to_bytes(command) + b"\r")
         deadline = time.time() + float(timeout)
         last_data = time.time()

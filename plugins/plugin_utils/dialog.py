@@ -156,8 +156,13 @@ class Dialog(object):
                 text = text.replace(to_text(question.answer), MASK)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
-        command = to_text(self.command)
-        while lines and (not lines[0].strip() or lines[0].strip().endswith(command)):
+        command = to_text(self.command).strip()
+        # Everything up to the command's echo belongs to the session, not to this command.
+        for index, line in enumerate(lines):
+            if line.strip().endswith(command):
+                lines = lines[index + 1:]
+                break
+        while lines and not lines[0].strip():
             lines.pop(0)
         while lines and (not lines[-1].strip() or re.match(r"^\s*admin:\s*$", lines[-1])):
             lines.pop()

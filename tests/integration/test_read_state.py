@@ -6,7 +6,7 @@ see what `show itl` / `show ctl` / `run sql` print over SSH. They must agree.
 
 import pytest
 
-from conftest import assert_ok
+from integration_support import assert_ok
 
 RELEASE_CASES = [
     ("12.5", "libssh"),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import assert_ok
+from integration_support import assert_ok
 
 
 def fault(lab, node, kind, command=None, count=1, **params):

@@ -3,7 +3,7 @@
 import json
 import os
 
-from conftest import ROOT, assert_ok
+from integration_support import ROOT, assert_ok
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "trust_report.yml")
 
