@@ -49,3 +49,17 @@ attributes:
     support: full
     platforms: cucm
 """
+
+    # Modules that change the cluster: each one adds check_mode, diff_mode and idempotent.
+    STATE_MODULE = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/cucm.trust.cucm) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - cucm.trust.cucm
+  platform:
+    support: full
+    platforms: cucm
+"""

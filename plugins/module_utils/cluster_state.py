@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
     CliError,
-    get_connection,
+    device_info,
     parse_output,
     run_command,
 )
@@ -41,7 +41,7 @@ def run_parsed(module, command, parser):
 
 def release(module):
     """Active CUCM version of the node (cliconf device info), None when unknown."""
-    return get_connection(module).get_device_info().get("network_os_version")
+    return device_info(module).get("network_os_version")
 
 
 def local_node(cluster):

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.cucm.trust.plugins.module_utils.failures import unique_lines
 from ansible_collections.cucm.trust.plugins.module_utils.release import release_tuple
 
 MODE_COMMANDS = {
@@ -67,15 +68,7 @@ def outcome_problem(parsed, dialog_errors):
             "CUCM refused: mixed mode needs export-controlled licensing from 11.5(1)SU3 (Smart "
             "Licensing with 'Allow export-controlled functionality'). CUCM printed: %s"
             % " / ".join(parsed["errors"]))
-    errors = _unique(list(dialog_errors) + list(parsed["errors"]))
+    errors = unique_lines(list(parsed["errors"]) + list(dialog_errors))
     if errors:
         return "cli_error", "CUCM printed: %s" % " / ".join(errors)
     return None, None
-
-
-def _unique(lines):
-    seen = []
-    for line in lines:
-        if line not in seen:
-            seen.append(line)
-    return seen

@@ -45,6 +45,17 @@ class TaskFailed(Exception):
         self.details = details
 
 
+def unique_lines(lines):
+    """Error lines without repeats, whitespace squeezed: the dialog and a parser may both quote
+    the same line."""
+    seen = []
+    for line in lines:
+        line = " ".join(line.split())
+        if line and line not in seen:
+            seen.append(line)
+    return seen
+
+
 def failure_message(exc):
     """The text of ``msg`` for a CliError or TaskFailed."""
     if isinstance(exc, CliError) and exc.reason in DIALOG_REASONS:

@@ -55,20 +55,22 @@ def node_results(parsed, local_hostname):
 
 
 def delivery_problem(nodes, errors):
-    """None when every node got the reset ITL and no error line came; else the failure text."""
-    missed = [n for n in nodes if not (n["transferred"] and n["tftp_restarted"])]
-    if not nodes:
-        return "CUCM listed no active TFTP server, so no node got the reset ITL"
-    if not missed and not errors:
-        return None
-    reached = [n["name"] for n in nodes if n not in missed]
+    """None when every node got the reset ITL and no error line came; else the failure text.
+
+    CUCM's error lines come first: after a refused password or a failed SFTP fetch they are
+    the only explanation (no node is listed then).
+    """
     parts = []
-    if missed:
-        parts.append("the reset ITL did not reach every TFTP node: got it: %s; did not: %s"
-                     % (", ".join(reached) or "none", ", ".join(_why_missed(n) for n in missed)))
     if errors:
         parts.append("CUCM printed: %s" % " / ".join(errors))
-    return "; ".join(parts)
+    missed = [n for n in nodes if not (n["transferred"] and n["tftp_restarted"])]
+    if not nodes:
+        parts.append("CUCM listed no active TFTP server, so no node got the reset ITL")
+    elif missed:
+        reached = [n["name"] for n in nodes if n not in missed]
+        parts.append("the reset ITL did not reach every TFTP node: got it: %s; did not: %s"
+                     % (", ".join(reached) or "none", ", ".join(_why_missed(n) for n in missed)))
+    return "; ".join(parts) or None
 
 
 def _why_missed(node):
@@ -77,19 +79,33 @@ def _why_missed(node):
     return "%s (Cisco Tftp not restarted)" % node["name"]
 
 
-def next_steps(version, tftp_nodes):
+def expected_signer(version, key_source):
+    """Unit that signs the reset ITL.
+
+    ``localkey``: the release's other SAST key (``release.reset_itl_signer_unit``).
+    ``remotekey``: the fetched ITLRecovery key on every release - it replaces the publisher's
+    key and is the one the phones still trust (primer section 4). No transcript shows a 12.x
+    remotekey ITL: inferred from the primer, and what the lab does.
+    """
+    if key_source == "remote":
+        return "ITLRecovery" if itl_signer_unit(version) else None
+    return reset_itl_signer_unit(version)
+
+
+def next_steps(version, tftp_nodes, key_source="local"):
     """What the administrator must do after the reset, in order (primer section 4).
 
     Each step: ``{step, action, service, nodes, reason}``; ``action`` is ``reset_phones`` or
     ``restart_service``.
     """
-    reset_signer = reset_itl_signer_unit(version)
+    reset_signer = expected_signer(version, key_source)
     normal_signer = itl_signer_unit(version)
-    if normal_signer == "ITLRecovery":
-        # 12.0+: the reset ITL is signed by the CallManager key only until Cisco Tftp restarts.
+    if normal_signer == "ITLRecovery" and reset_signer == "CallManager":
+        # 12.0+ localkey: the reset ITL is signed by the CallManager key only until Cisco Tftp
+        # restarts; the phones must have it before the nodes go back to ITLRecovery.
         return [
-            _step(1, "reset_phones", reason="phones download the reset ITL, signed by the %s key, and "
-                  "trust it again" % reset_signer),
+            _step(1, "reset_phones", reason="phones download the reset ITL, signed by the CallManager key, "
+                  "and trust it again"),
             _step(2, "restart_service", TFTP_SERVICE, list(tftp_nodes),
                   "every TFTP node goes back to the normal ITL, signed by ITLRecovery"),
             _step(3, "reset_phones", reason="phones download the ITLRecovery-signed ITL, which they now "
@@ -97,8 +113,8 @@ def next_steps(version, tftp_nodes):
         ]
     return [
         _step(1, "reset_phones", reason="phones download the reset ITL, signed by the %s key they still "
-              "trust; the next Cisco Tftp restart returns the nodes to CallManager-signed ITLs"
-              % (reset_signer or "other SAST")),
+              "trust; the next Cisco Tftp restart returns the nodes to %s-signed ITLs, which the reset ITL "
+              "vouches for" % (reset_signer or "other SAST", normal_signer or "normally")),
     ]
 
 
@@ -106,15 +122,15 @@ def _step(number, action, service=None, nodes=None, reason=""):
     return {"step": number, "action": action, "service": service, "nodes": nodes or [], "reason": reason}
 
 
-def signer_problem(summary, version):
-    """None when ``show itl`` after the reset shows the signer the release predicts; else why not."""
-    expected = reset_itl_signer_unit(version)
+def signer_problem(summary, version, key_source="local"):
+    """None when ``show itl`` after the reset shows the expected signer; else why not."""
+    expected = expected_signer(version, key_source)
     signer = summary.get("signer") or {}
     if summary.get("verified") is not True:
         return "show itl does not report the reset ITL as verified (%s)" % (
             "; ".join(summary.get("errors") or []) or "no verification line")
     if expected and signer.get("unit") != expected:
-        return ("show itl shows the ITL signed by %s (%s), but on release %s a reset ITL is signed by %s"
+        return ("show itl shows the ITL signed by %s (%s), but on release %s a %s reset ITL is signed by %s"
                 % (signer.get("common_name") or "nobody", signer.get("unit") or "unknown unit",
-                   version, expected))
+                   version, "localkey" if key_source == "local" else "remotekey", expected))
     return None
