@@ -51,6 +51,5 @@ class Runner(object):
             return json.load(handle)
 
 
-
 def assert_ok(proc):
     assert proc.returncode == 0, proc.stdout[-6000:]

@@ -59,9 +59,7 @@ def test_info_modules_report_what_the_lab_holds(lab_factory, runner, release, ss
 
         # The filter on raw `show itl` text gives what the module gives.
         assert result["filtered_itl"]["sha1"] == itl["itl"]["sha1"]
-        assert result["filtered_itl"]["summary"]["signer"] == {
-            k: v for k, v in summary["signer"].items()
-        }
+        assert result["filtered_itl"]["summary"]["signer"] == summary["signer"]
 
         ctl = result["ctl"]
         assert ctl["security_mode"] == "non_secure"

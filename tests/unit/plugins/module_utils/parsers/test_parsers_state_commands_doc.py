@@ -272,4 +272,3 @@ def test_file_get_on_a_node_without_the_file(line):
     assert result["transfer_completed"] is False
     assert result["files_affected"] == (0 if line.startswith("Number") else None)
     assert result["errors"] == ([] if line.startswith("Number") else [line])
-
