@@ -118,3 +118,16 @@ def test_stats_prove_the_lab_saw_the_commands(lab_factory, runner):
     assert history[0] == "set cli pagination off"
     assert "show itl" in history and "show ctl" in history
     json.dumps(history)
+
+
+@pytest.mark.parametrize("module_name,command,line", [("itl_info", "show itl", 9),
+                                                      ("cluster_info", "show network cluster", 2)])
+def test_output_the_parser_cannot_read(lab_factory, runner, module_name, command, line):
+    lab = lab_factory(nodes=1, release="12.5")
+    fault(lab, "lab125-pub", "garble_output", command="^%s$" % command, count=None, line=line)
+    runner.playbook("one_module.yml", lab.inventory_path, extra_vars={"module_name": module_name})
+    result = outcome(runner, "lab125-pub")
+    assert result["failed"] is True
+    assert result["msg"].startswith("lab125-pub: '%s' failed: cannot read the output" % command), result["msg"]
+    assert "unexpected output: 0x7f3a" in result["msg"]  # the offending line is quoted
+    assert "Traceback" not in result["msg"]

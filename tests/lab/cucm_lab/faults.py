@@ -34,6 +34,9 @@ TRIGGERED = {
     # STOPPED and the command prints a failure (`utils service`, the Tftp restarts of `utils
     # itl reset`). `command` matches the command that starts it, on whichever node it runs.
     "service_start_fails": {"service": "Cisco Tftp"},
+    # Replace output line `line` (1-based) of the command with `text`: output a parser cannot
+    # read, as from a release whose layout changed or a garbled session.
+    "garble_output": {"line": 6, "text": "%%% unexpected output: 0x7f3a 0x0000 segment 12 %%%"},
 }
 IMMEDIATE = {
     # Flip one byte of a node's trust file so that its signature no longer verifies.

@@ -104,6 +104,7 @@ class Shell:
         self._escape = 0  # inside an ANSI escape sequence (arrow keys): 1 after ESC, 2 in CSI
         self._at_line_start = True
         self._lines_out = 0
+        self._garble = None  # (output line number, text) of a garble_output fault
         self._wrote = False  # the running command produced output
         self._drop_after: Optional[int] = None
         self._drop_how = "connection"
@@ -186,6 +187,9 @@ class Shell:
             if self._drop_after <= 0:
                 raise SessionDropped(self._drop_how)
 
+        garble = self.faults.take("garble_output", hostname, self.command_line)
+        self._garble = (self._lines_out + int(garble.params["line"]), garble.params["text"]) if garble else None
+
         self._wrote = False
         try:
             if found is None:
@@ -201,6 +205,7 @@ class Shell:
             self.write("\n%s\n" % FAILED)
         finally:
             self.command_line = None
+            self._garble = None
         if drop:  # the output was shorter than the cut: drop before the prompt
             self._drop_after = None
             raise SessionDropped(self._drop_how)
@@ -235,6 +240,9 @@ class Shell:
         pieces = text.replace("\r\n", "\n").split("\n")
         out: List[str] = []
         for index, piece in enumerate(pieces):
+            garble = self._garble
+            if garble and self._at_line_start and self._lines_out + 1 == garble[0]:
+                piece = garble[1]
             if piece:
                 if stray and self._at_line_start and self._lines_out % 3 == 2:
                     out.append("\r")
