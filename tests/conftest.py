@@ -5,7 +5,9 @@ working tree (plus ansible.netcommon / ansible.utils from .collections/), and th
 ``cucm_lab`` from tests/lab.
 """
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 
@@ -14,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _collection_root():
     base = tempfile.mkdtemp(prefix="cucm-trust-pytest-")
+    atexit.register(shutil.rmtree, base, True)
     ns = os.path.join(base, "ansible_collections")
     os.makedirs(os.path.join(ns, "cucm"))
     os.symlink(ROOT, os.path.join(ns, "cucm", "trust"))
