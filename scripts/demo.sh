@@ -11,9 +11,22 @@ export PATH="$ROOT/.venv/bin:$PATH"
 rm -rf "$STATE"
 trap '"$ROOT/scripts/lab.sh" stop "$STATE"' EXIT
 echo "==> starting a 3-node CUCM 12.5 lab"
-"$ROOT/scripts/lab.sh" start "$STATE" --nodes 3 --release 12.5 --base-port 0 --cluster demo125
+# --time-scale: the lab's service restarts take 1/10 of their (lab) time, to keep the demo short.
+"$ROOT/scripts/lab.sh" start "$STATE" --nodes 3 --release 12.5 --base-port 0 --cluster demo125 --time-scale 0.1
 
 echo "==> trust report (playbooks/trust_report.yml) against the lab"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/trust_report.yml \
     -e trust_report_output_path="$STATE/trust_report.json"
 echo "==> JSON report written to $STATE/trust_report.json"
+
+echo "==> mixed mode on: set on the publisher, restarts node by node, CTL verified on every node"
+ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
+    -e target=demo125 -e cluster_security_mode_state=mixed
+
+echo "==> mixed mode off: back to non-secure, the CTL left on every node deleted"
+ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
+    -e target=demo125 -e cluster_security_mode_state=non_secure
+
+echo "==> ITL reset: signer per node before, after the reset, and after the Tftp restarts"
+ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery.yml -e target=demo125 \
+    -e '{"itl_recovery_ccm_admin_password": "{{ cucm_lab_ccm_admin_password }}", "itl_recovery_restart_tftp": true}'
