@@ -208,12 +208,12 @@ class Cliconf(CliconfBase):
         dialog = Dialog(command, [Question.from_spec(q) for q in questions], PROMPT_RE)
         channel = ShellChannel(self._connection)
         self.history.append(("*****", "*****"))
-        # Anything already waiting (a prompt redrawn after the previous command) is not ours.
-        channel.drain(quiet=0.01, limit=1.0)
-        channel.send(to_bytes(command) + b"\r")
         deadline = time.time() + float(timeout)
         last_data = time.time()
         try:
+            # Anything already waiting (a prompt redrawn after the previous command) is not ours.
+            channel.drain(quiet=0.01, limit=1.0)
+            channel.send(to_bytes(command) + b"\r")
             while True:
                 data = channel.read(READ_SLICE)
                 now = time.time()

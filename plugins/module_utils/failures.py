@@ -24,7 +24,8 @@ DIALOG_REASONS = {
     "guard": "the task refused to answer because a value CUCM showed was not an expected one",
     "timeout": "CUCM did not come back to the prompt within ansible_command_timeout; raise it for "
                "this task (the command may still be running on the node)",
-    "closed": "the SSH session closed while the command was running",
+    "closed": "the SSH session closed while the command was running: CUCM may have finished it or "
+              "stopped part-way, so read the state (itl_info, ctl_info, cluster_info) before running it again",
 }
 
 

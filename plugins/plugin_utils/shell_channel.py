@@ -44,9 +44,14 @@ class ShellChannel(object):
 
     def read(self, timeout):
         """Return the bytes that arrive within ``timeout`` seconds (b"" when none did)."""
-        if self._is_paramiko:
-            return self._read_paramiko(timeout)
-        return self._read_libssh(timeout)
+        try:
+            if self._is_paramiko:
+                return self._read_paramiko(timeout)
+            return self._read_libssh(timeout)
+        except ChannelClosed:
+            raise
+        except Exception as exc:  # pylibssh / paramiko / socket errors all mean the same here
+            raise ChannelClosed("the CLI session was lost (%s)" % exc)
 
     def _read_paramiko(self, timeout):
         shell = self._shell
@@ -76,7 +81,12 @@ class ShellChannel(object):
 
     def send(self, data):
         """Send raw bytes. Nothing is logged or kept in the connection history."""
-        self._shell.sendall(data)
+        try:
+            self._shell.sendall(data)
+        except ChannelClosed:
+            raise
+        except Exception as exc:
+            raise ChannelClosed("the CLI session was lost (%s)" % exc)
 
     def type_slowly(self, data, delay):
         """Send one byte at a time: some CUCM input modes drop characters typed in one burst."""
