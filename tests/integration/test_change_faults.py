@@ -6,7 +6,7 @@ import os
 import pytest
 
 from integration_support import assert_ok
-from test_change_modules import itl_signers, put_p12_on_sftp, remote_params, run
+from test_change_modules import put_p12_on_sftp, remote_params, run
 
 STEP_FILES = ("ITLFile.tlv", "CTLFile.tlv")
 

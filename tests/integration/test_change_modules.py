@@ -39,8 +39,9 @@ def subscribers(lab):
     return [n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"]]
 
 
-@pytest.mark.parametrize("release,nodes,ssh_type", [("10.5", 2, "paramiko"), ("12.5", 3, "libssh"),
-                                                     ("14", 2, "libssh")])
+@pytest.mark.parametrize("release,nodes,ssh_type", [
+    ("10.5", 2, "paramiko"), ("12.5", 3, "libssh"), ("14", 2, "libssh"),
+])
 def test_check_mode_changes_nothing(lab_factory, runner, release, nodes, ssh_type):
     lab = lab_factory(nodes=nodes, release=release, time_scale=0.02)
     before = lab.state()
