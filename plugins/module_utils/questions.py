@@ -63,3 +63,20 @@ def host_key(fingerprints, accept_any=False):
         guard = {"pattern": HOST_KEY_FINGERPRINT, "allowed": list(fingerprints or []),
                  "description": "SFTP server host key fingerprint"}
     return question("host_key", HOST_KEY_CONTINUE, "yes", guard=guard)
+
+
+def file_get(sftp_host, sftp_port, sftp_user, sftp_password, directory, fingerprints):
+    """The questions of ``file get tftp <file>`` (seed 001), in the order CUCM asks them.
+
+    The host-key question is answered only when the fingerprint CUCM shows is one of
+    ``fingerprints`` (those of the key the controller itself verified).
+    """
+    return [
+        question("proceed", PROCEED_YN, "y"),
+        question("sftp_server", SFTP_SERVER, sftp_host),
+        question("sftp_port", SFTP_PORT, str(sftp_port)),
+        question("sftp_user", SFTP_USER, sftp_user),
+        question("sftp_password", SFTP_PASSWORD, sftp_password, secret=True),
+        question("download_directory", DOWNLOAD_DIRECTORY, directory),
+        host_key(fingerprints),
+    ]
