@@ -33,14 +33,17 @@ class Runner(object):
         return env
 
     def playbook(self, name, inventory, ssh_type="libssh", extra_vars=None, verbosity=0,
-                 check=False, limit=None, timeout=600):
+                 check=False, limit=None, timeout=600, vars_files=()):
         path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name)
         # Extra vars go through a file: ansible-playbook prints its command line at -vvvv,
         # and some tests pass secrets.
         self.runs += 1
         vars_file = self.tmp / ("extra-vars-%d.json" % self.runs)
         vars_file.write_text(json.dumps(dict({"out_dir": str(self.out)}, **(extra_vars or {}))))
-        cmd = [os.path.join(VENV_BIN, "ansible-playbook"), "-i", str(inventory), path, "-e", "@%s" % vars_file]
+        cmd = [os.path.join(VENV_BIN, "ansible-playbook"), "-i", str(inventory), path]
+        for extra in vars_files:
+            cmd += ["-e", "@%s" % extra]
+        cmd += ["-e", "@%s" % vars_file]
         if verbosity:
             cmd.append("-" + "v" * verbosity)
         if check:

@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: cucm.trust contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""One line per cluster from what each host of an itl_recovery_backup play recorded.
+
+Input items: ``{host, cluster, role, result}`` where ``result`` is the module's result (or a
+failure ``{failed, msg}``). A cluster is OK only when its publisher produced a verified backup.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def build_backup_report(entries, hosts=None):
+    clusters = {}
+    seen = set()
+    for entry in entries:
+        seen.add(entry.get("host"))
+        name = entry.get("cluster") or entry.get("host")
+        cluster = clusters.setdefault(name, {"cluster": name, "publisher": None, "verified": False,
+                                             "path": None, "problem": None, "certificate": None,
+                                             "same_as_previous": None, "removed": []})
+        result = entry.get("result") or {}
+        if entry.get("role") == "publisher" or result.get("is_publisher"):
+            cluster["publisher"] = entry.get("host")
+            cluster["verified"] = bool(result.get("verified")) and not result.get("failed")
+            cluster["path"] = result.get("path")
+            cluster["certificate"] = result.get("certificate")
+            cluster["same_as_previous"] = result.get("same_as_previous")
+            cluster["removed"] = result.get("removed") or []
+            if result.get("failed"):
+                cluster["problem"] = result.get("msg")
+            elif not cluster["verified"]:
+                cluster["problem"] = "backup written but not verified: %s" % ", ".join(
+                    "%s %s" % (k, v) for k, v in sorted((result.get("checks") or {}).items()) if v != "passed")
+        elif result.get("failed") and not cluster["problem"]:
+            cluster["problem"] = "%s: %s" % (entry.get("host"), result.get("msg"))
+    for host in hosts or []:
+        if host not in seen:
+            clusters.setdefault(host, {"cluster": host, "publisher": None, "verified": False, "path": None,
+                                       "problem": "no result (host unreachable?)", "certificate": None,
+                                       "same_as_previous": None, "removed": []})
+    for cluster in clusters.values():
+        if cluster["publisher"] is None and not cluster["problem"]:
+            cluster["problem"] = "no publisher among the hosts of this cluster"
+    ordered = [clusters[k] for k in sorted(clusters)]
+    failed = [c["cluster"] for c in ordered if not c["verified"]]
+    return {"clusters": ordered, "failed_clusters": failed, "text": _text(ordered)}
+
+
+def _text(clusters):
+    lines = ["%-16s %-8s %-5s %-10s %s" % ("cluster", "verified", "days", "key", "backup / problem")]
+    for c in clusters:
+        cert = c.get("certificate") or {}
+        key = {True: "unchanged", False: "CHANGED", None: "-"}[c.get("same_as_previous")]
+        lines.append("%-16s %-8s %-5s %-10s %s" % (
+            c["cluster"], "yes" if c["verified"] else "NO",
+            cert.get("days_left", "-"), key, c.get("path") if c["verified"] else c.get("problem")))
+    return "\n".join(lines)
