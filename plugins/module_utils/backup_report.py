@@ -21,7 +21,7 @@ def build_backup_report(entries, hosts=None):
         name = entry.get("cluster") or entry.get("host")
         cluster = clusters.setdefault(name, {"cluster": name, "publisher": None, "verified": False,
                                              "path": None, "problem": None, "certificate": None,
-                                             "same_as_previous": None, "removed": []})
+                                             "same_as_previous": None, "removed": [], "seconds": None})
         result = entry.get("result") or {}
         if entry.get("role") == "publisher" or result.get("is_publisher"):
             cluster["publisher"] = entry.get("host")
@@ -30,6 +30,7 @@ def build_backup_report(entries, hosts=None):
             cluster["certificate"] = result.get("certificate")
             cluster["same_as_previous"] = result.get("same_as_previous")
             cluster["removed"] = result.get("removed") or []
+            cluster["seconds"] = _seconds(entry.get("seconds"))
             if result.get("failed"):
                 cluster["problem"] = result.get("msg")
             elif not cluster["verified"]:
@@ -48,6 +49,13 @@ def build_backup_report(entries, hosts=None):
     ordered = [clusters[k] for k in sorted(clusters)]
     failed = [c["cluster"] for c in ordered if not c["verified"]]
     return {"clusters": ordered, "failed_clusters": failed, "text": _text(ordered)}
+
+
+def _seconds(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _text(clusters):

@@ -33,7 +33,7 @@ class Runner(object):
         return env
 
     def playbook(self, name, inventory, ssh_type="libssh", extra_vars=None, verbosity=0,
-                 check=False, limit=None, timeout=600, vars_files=()):
+                 check=False, limit=None, timeout=600, vars_files=(), forks=None):
         path = name if os.path.isabs(name) else os.path.join(PLAYBOOKS, name)
         # Extra vars go through a file: ansible-playbook prints its command line at -vvvv,
         # and some tests pass secrets.
@@ -48,6 +48,8 @@ class Runner(object):
             cmd.append("-" + "v" * verbosity)
         if check:
             cmd.append("--check")
+        if forks:
+            cmd += ["--forks", str(forks)]
         if limit:
             cmd += ["--limit", limit]
         proc = subprocess.run(cmd, env=self.env(ssh_type), cwd=str(self.tmp), stdout=subprocess.PIPE,
