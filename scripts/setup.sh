@@ -52,5 +52,17 @@ with zipfile.ZipFile(wheel) as zf:
 PY
 fi
 
-# --- 3. build and install this collection ------------------------------------
+# --- 3. optional: OpenSSH sshd for the real-sshd backup test ------------------
+# Only as root, only in CI or when asked (CUCM_TRUST_INSTALL_SSHD=1), never fatal: without it
+# tests/integration/test_real_sshd.py is skipped with a message.
+if [[ ! -x /usr/sbin/sshd && "$(id -u)" == 0 && ( "${CI:-}" == "true" || "${CUCM_TRUST_INSTALL_SSHD:-}" == 1 ) ]] \
+        && command -v apt-get >/dev/null; then
+    log "installing Debian openssh-server (for the real-sshd backup test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends openssh-server >/dev/null 2>&1 \
+        || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends openssh-server >/dev/null 2>&1; } \
+        || log "could not install openssh-server; the real-sshd test will be skipped"
+fi
+
+# --- 4. build and install this collection ------------------------------------
 "$ROOT/scripts/build-collection.sh"
