@@ -30,3 +30,29 @@ ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
 echo "==> ITL reset: signer per node before, after the reset, and after the Tftp restarts"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery.yml -e target=demo125 \
     -e '{"itl_recovery_ccm_admin_password": "{{ cucm_lab_ccm_admin_password }}", "itl_recovery_restart_tftp": true}'
+
+echo "==> nightly ITLRecovery backup to the lab's SFTP server, verified from the controller"
+cat >"$STATE/backup-vars.yml" <<'VARS'
+itl_recovery_backup_sftp_host: "{{ cucm_lab_sftp_host }}"
+itl_recovery_backup_sftp_port: "{{ cucm_lab_sftp_port }}"
+itl_recovery_backup_sftp_user: "{{ cucm_lab_sftp_user }}"
+itl_recovery_backup_sftp_password: "{{ cucm_lab_sftp_password }}"
+itl_recovery_backup_sftp_directory: "{{ cucm_lab_sftp_directory }}"
+itl_recovery_backup_sftp_host_key_fingerprint: ["{{ cucm_lab_sftp_sha256_fingerprint }}"]
+itl_recovery_backup_cluster_security_password: "{{ cucm_lab_cluster_security_password }}"
+itl_recovery_backup_keep: 2
+VARS
+ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery_backup.yml -e @"$STATE/backup-vars.yml" \
+    -e itl_recovery_backup_report_path="$STATE/backup_report.json"
+"$ROOT/.venv/bin/python" - "$STATE" <<'PY'
+import json, os, sys
+state = sys.argv[1]
+report = json.load(open(os.path.join(state, "backup_report.json")))
+sftp = json.load(open(os.path.join(state, "lab.json")))["sftp"][0]
+for cluster in report["clusters"]:
+    cert = cluster["certificate"] or {}
+    print("==> %s: verified=%s  %s" % (cluster["cluster"], cluster["verified"], cluster["path"]))
+    print("    certificate %s, SHA-1 %s, %s days left" % (cert.get("common_name"), cert.get("sha1"), cert.get("days_left")))
+    directory = os.path.join(sftp["root"], os.path.dirname(cluster["path"]).lstrip("/"))
+    print("    on the SFTP server: %s" % ", ".join(sorted(os.listdir(directory))))
+PY
