@@ -12,7 +12,6 @@ import datetime
 import hashlib
 
 try:
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID

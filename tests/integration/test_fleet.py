@@ -11,7 +11,7 @@ def test_twenty_clusters_in_one_job(lab_factory, runner):
     report = str(runner.out / "fleet.json")
     proc = runner.playbook(os.path.join(ROOT, "playbooks", "itl_recovery_backup.yml"), lab.inventory_path,
                            extra_vars={"itl_recovery_backup_report_path": report},
-                           vars_files=[os.path.join(PLAYBOOKS, "backup_role_vars.yml")], forks=20)
+                           vars_files=[os.path.join(PLAYBOOKS, "..", "vars", "backup_role_vars.yml")], forks=20)
     assert proc.returncode == 0, proc.stdout[-4000:]
     with open(report) as handle:
         result = json.load(handle)

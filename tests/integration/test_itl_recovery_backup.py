@@ -50,7 +50,7 @@ def independent_check(lab, result):
     with open(on_disk(lab, result["path"]), "rb") as handle:
         data = handle.read()
     assert hashlib.sha256(data).hexdigest() == result["sha256"]
-    key, cert, _ = pkcs12.load_key_and_certificates(data, lab.lab_json["cluster_security_password"].encode())
+    key, cert, _others = pkcs12.load_key_and_certificates(data, lab.lab_json["cluster_security_password"].encode())
     assert key is not None
     state = lab.control("GET", "/state")
     truth = state["nodes"][publisher(lab)]["certs"]["ITLRecovery"]

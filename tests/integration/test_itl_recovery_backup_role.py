@@ -13,7 +13,7 @@ def run_role(runner, lab, **extra):
     report = str(runner.out / "backup-report.json")
     extra_vars = dict({"itl_recovery_backup_report_path": report}, **extra)
     proc = runner.playbook(PLAYBOOK, lab.inventory_path, extra_vars=extra_vars,
-                           vars_files=[os.path.join(PLAYBOOKS, "backup_role_vars.yml")])
+                           vars_files=[os.path.join(PLAYBOOKS, "..", "vars", "backup_role_vars.yml")])
     with open(report) as handle:
         return proc, json.load(handle)
 
