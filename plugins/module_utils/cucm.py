@@ -98,12 +98,3 @@ def parse_output(parser, text, command):
         return parser(text)
     except ParserError as exc:
         raise CliError(command, "cannot read the output: %s" % exc, text, reason="parse")
-
-
-def fail_from_cli_error(module, exc, **extra):
-    """fail_json for a CliError: message names the command and what the CLI said."""
-    result = dict(extra)
-    if exc.output:
-        result["stdout"] = exc.output
-        result["stdout_lines"] = exc.output.splitlines()
-    module.fail_json(msg=str(exc), failure_reason=exc.reason, **result)

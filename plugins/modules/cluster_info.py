@@ -109,13 +109,12 @@ tftp_nodes:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
     CliError,
-    fail_from_cli_error,
     parse_output,
     run_command,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_run_sql,
     parse_show_network_cluster,
@@ -191,15 +190,7 @@ def read_cluster(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    try:
-        result, warnings = read_cluster(module)
-    except CliError as exc:
-        fail_from_cli_error(module, exc)
-        return
-    for warning in warnings:
-        module.warn(warning)
-    module.exit_json(**result)
+    run_module({}, read_cluster)
 
 
 if __name__ == "__main__":

@@ -86,11 +86,11 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_security_mode, run_parsed
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail, unique_lines
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_delete, parse_show_ctl
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 
@@ -142,13 +142,7 @@ def remove_ctl_file(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = remove_ctl_file(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, remove_ctl_file)
 
 
 if __name__ == "__main__":

@@ -83,14 +83,13 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
     CliError,
     device_info,
-    fail_from_cli_error,
     parse_output,
     run_command,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_show_ctl
 from ansible_collections.cucm.trust.plugins.module_utils.queries import (
     CLUSTER_SECURITY_MODE,
@@ -117,13 +116,7 @@ def read_ctl(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    try:
-        result = read_ctl(module)
-    except CliError as exc:
-        fail_from_cli_error(module, exc)
-        return
-    module.exit_json(**result)
+    run_module({}, read_ctl)
 
 
 if __name__ == "__main__":

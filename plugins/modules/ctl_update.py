@@ -162,7 +162,6 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
     read_activated_nodes,
@@ -183,8 +182,9 @@ from ansible_collections.cucm.trust.plugins.module_utils.ctl_compare import (
     current_certificates,
     removed_etokens,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_run_sql,
     parse_show_ctl,
@@ -285,13 +285,7 @@ def update_ctl(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = update_ctl(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, update_ctl)
 
 
 if __name__ == "__main__":

@@ -134,14 +134,12 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
-    CliError,
     device_info,
-    fail_from_cli_error,
     parse_output,
     run_command,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_show_itl
 from ansible_collections.cucm.trust.plugins.module_utils.release import itl_signer_unit
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
@@ -160,13 +158,7 @@ def read_itl(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
-    try:
-        result = read_itl(module)
-    except CliError as exc:
-        fail_from_cli_error(module, exc)
-        return
-    module.exit_json(**result)
+    run_module({}, read_itl)
 
 
 if __name__ == "__main__":

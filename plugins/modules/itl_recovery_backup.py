@@ -187,7 +187,6 @@ import json
 import posixpath
 import secrets
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils import backup_layout as layout
 from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
@@ -196,7 +195,8 @@ from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
     run_parsed,
 )
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.p12_check import P12Error, open_p12
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_get, parse_show_itl
 from ansible_collections.cucm.trust.plugins.module_utils.sftp_target import SftpTarget, SftpTargetError
@@ -375,23 +375,24 @@ def apply_retention(target, backups, keep, current):
     return removed
 
 
-def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+def back_up_and_warn(module):
+    """The backup, plus the warnings an operator must see even when it succeeded."""
     params = module.params
+    warnings = []
     if params["sftp_host_key_policy"] == "strict" and not params["sftp_host_key_fingerprint"]:
-        module.warn("no sftp_host_key_fingerprint given: the SFTP server's key must be in ~/.ssh/known_hosts")
-    try:
-        result = back_up(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
+        warnings.append("no sftp_host_key_fingerprint given: the SFTP server's key must be in ~/.ssh/known_hosts")
+    result = back_up(module)
     if not result.get("verified") and not module.check_mode:
-        module.warn("backup written but not verified: %s" % ", ".join(
+        warnings.append("backup written but not verified: %s" % ", ".join(
             "%s %s" % (k, v) for k, v in sorted(result.get("checks", {}).items()) if v != "passed"))
     cert = result.get("certificate") or {}
     if cert.get("days_left") is not None and cert["days_left"] < params["warn_days"]:
-        module.warn("the ITLRecovery certificate expires in %d days (%s)" % (cert["days_left"], cert["not_after"]))
-    module.exit_json(**result)
+        warnings.append("the ITLRecovery certificate expires in %d days (%s)" % (cert["days_left"], cert["not_after"]))
+    return result, warnings
+
+
+def main():
+    run_module(ARGUMENT_SPEC, back_up_and_warn)
 
 
 if __name__ == "__main__":

@@ -218,7 +218,6 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
     read_activated_nodes,
     read_cluster,
@@ -226,8 +225,8 @@ from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
     require_publisher,
     run_parsed,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail, unique_lines
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
 from ansible_collections.cucm.trust.plugins.module_utils.itl_reset import (
     TFTP_SERVICE,
     delivery_problem,
@@ -238,6 +237,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.itl_reset import (
     reset_questions,
     signer_problem,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_itl_reset, parse_show_itl
 from ansible_collections.cucm.trust.plugins.module_utils.release import itl_signer_unit
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
@@ -308,13 +308,7 @@ def reset_itl(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF, supports_check_mode=True)
-    try:
-        result = reset_itl(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, reset_itl, required_if=REQUIRED_IF)
 
 
 if __name__ == "__main__":

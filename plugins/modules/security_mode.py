@@ -122,7 +122,6 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
     read_activated_nodes,
@@ -137,8 +136,9 @@ from ansible_collections.cucm.trust.plugins.module_utils.ctl_commands import (
     predicted_restarts,
     required_restarts,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_utils_ctl
 
 ARGUMENT_SPEC = dict(state=dict(type="str", choices=["mixed", "non_secure"], required=True))
@@ -191,13 +191,7 @@ def set_security_mode(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = set_security_mode(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, set_security_mode)
 
 
 if __name__ == "__main__":

@@ -123,10 +123,10 @@ stdout_lines:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import run_parsed
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, fail, unique_lines
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
+from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
+from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_service_control,
     parse_utils_service_list,
@@ -214,13 +214,7 @@ def manage_service(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = manage_service(module)
-    except (CliError, TaskFailed) as exc:
-        fail(module, exc)
-        return
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, manage_service)
 
 
 if __name__ == "__main__":
