@@ -332,8 +332,11 @@ def back_up(module):
             try:
                 parsed, output = transfer(module, target, directory)
             except (CliError, TaskFailed) as exc:
-                write_metadata(target, directory, cluster, publisher, now, {}, {}, False,
-                               "file get on CUCM: %s" % exc)
+                try:  # mark the failed attempt as ours; a full disk may refuse even that
+                    write_metadata(target, directory, cluster, publisher, now, {}, {}, False,
+                                   "file get on CUCM: %s" % exc)
+                except SftpTargetError:
+                    pass
                 raise
             result.update(stdout=output, stdout_lines=output.splitlines())
             facts, checks, problem = check_backup(params, target, directory, parsed, itl_record, publisher)

@@ -93,7 +93,8 @@ def test_three_runs_three_verified_backups_then_keep_two(lab_factory, runner):
     assert "00000000T000000Z" in dirs  # not ours: left alone
 
 
-@pytest.mark.parametrize("breakage", ["partial_upload", "wrong_cluster_password", "host_key_changed", "sftp_down"])
+@pytest.mark.parametrize("breakage", ["partial_upload", "wrong_cluster_password", "host_key_changed", "sftp_down",
+                                      "auth_refused", "permission_denied", "disk_full"])
 def test_a_broken_backup_fails_clearly_and_keeps_earlier_ones(lab_factory, runner, breakage):
     lab = lab_factory(nodes=2, release="12.5", time_scale=0.02)
     first = backup(runner, lab)
@@ -112,6 +113,10 @@ def test_a_broken_backup_fails_clearly_and_keeps_earlier_ones(lab_factory, runne
         lab.control("POST", "/sftp/rotate-host-key", {"server": server})
     elif breakage == "sftp_down":
         lab.control("POST", "/sftp/faults", {"server": server, "fault": "down"})
+    elif breakage == "disk_full":
+        lab.control("POST", "/sftp/faults", {"server": server, "fault": "disk_full", "params": {"bytes": 500}})
+    else:
+        lab.control("POST", "/sftp/faults", {"server": server, "fault": breakage})
     result = backup(runner, lab, **params)
 
     assert result["failed"] is True, result
@@ -122,6 +127,9 @@ def test_a_broken_backup_fails_clearly_and_keeps_earlier_ones(lab_factory, runne
         "wrong_cluster_password": "PKCS#12 check",
         "host_key_changed": "SFTP pre-flight: host key",
         "sftp_down": "SFTP pre-flight: cannot reach",
+        "auth_refused": "SFTP pre-flight: authentication as",
+        "permission_denied": "SFTP pre-flight: cannot create",
+        "disk_full": "'file get tftp ITLRecovery.p12' on CUCM did not complete",
     }[breakage]
     assert expected in msg, msg
     assert "not-the-cluster-password" not in json.dumps(result)
