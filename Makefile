@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help setup collection demo test unit sanity lint integration clean
 
 help:
-	@echo "make demo   - set up, start a 3-node CUCM lab, run playbooks/trust_report.yml against it"
+	@echo "make demo   - set up, start a 3-node CUCM lab; trust report, mixed mode on/off, ITL reset, nightly backup"
 	@echo "make test   - set up and run everything CI runs (sanity, lint, unit, integration)"
 	@echo "make unit | sanity | lint | integration | collection | clean"
 
