@@ -15,8 +15,8 @@ from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFai
 
 
 def run_module(argument_spec, work, **module_options):
-    """``work(module)`` returns the result dict (or ``(result, warnings)``); CliError and
-    TaskFailed become a failure naming the command and what CUCM said."""
+    """``work(module)`` returns the result dict; CliError and TaskFailed become a failure
+    naming the command and what CUCM said."""
     module_options.setdefault("supports_check_mode", True)
     module = AnsibleModule(argument_spec=argument_spec, **module_options)
     try:
@@ -24,8 +24,4 @@ def run_module(argument_spec, work, **module_options):
     except (CliError, TaskFailed) as exc:
         fail(module, exc)
         return
-    if isinstance(result, tuple):
-        result, warnings = result
-        for warning in warnings:
-            module.warn(warning)
     module.exit_json(**result)

@@ -109,11 +109,8 @@ tftp_nodes:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
-    CliError,
-    parse_output,
-    run_command,
-)
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import run_parsed
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError
 from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_run_sql,
@@ -133,15 +130,15 @@ TRUST_SERVICES = {
 
 
 def _run_parsed(module, command, parser):
-    return parse_output(parser, run_command(module, command), command)
+    return run_parsed(module, command, parser)[0]
 
 
-def _cluster_services(module, warnings):
+def _cluster_services(module):
     """{hostname: set(service names)} from the database, or None when it cannot be read."""
     try:
         rows = _run_parsed(module, NODE_SERVICES, parse_run_sql)
     except CliError as exc:
-        warnings.append("could not read activated services from the database (%s); "
+        module.warn("could not read activated services from the database (%s); "
                         "only this node's services are known" % exc)
         return None
     services = {}
@@ -151,11 +148,10 @@ def _cluster_services(module, warnings):
 
 
 def read_cluster(module):
-    warnings = []
     cluster = _run_parsed(module, "show network cluster", parse_show_network_cluster)
     version = _run_parsed(module, "show version active", parse_show_version_active)
     local_services = _run_parsed(module, "utils service list", parse_utils_service_list)["services"]
-    by_node = _cluster_services(module, warnings)
+    by_node = _cluster_services(module)
 
     nodes = []
     local = None
@@ -186,7 +182,7 @@ def read_cluster(module):
         processnodes=cluster.get("processnodes") or [],
         tftp_nodes=[n["hostname"] for n in nodes if n.get("tftp")],
     )
-    return result, warnings
+    return result
 
 
 def main():

@@ -381,17 +381,17 @@ def apply_retention(target, backups, keep, current):
 def back_up_and_warn(module):
     """The backup, plus the warnings an operator must see even when it succeeded."""
     params = module.params
-    warnings = []
     if params["sftp_host_key_policy"] == "strict" and not params["sftp_host_key_fingerprint"]:
-        warnings.append("no sftp_host_key_fingerprint given: the SFTP server's key must be in ~/.ssh/known_hosts")
+        # Warned before the work, so a failed run shows it too.
+        module.warn("no sftp_host_key_fingerprint given: the SFTP server's key must be in ~/.ssh/known_hosts")
     result = back_up(module)
     if not result.get("verified") and not module.check_mode:
-        warnings.append("backup written but not verified: %s" % ", ".join(
+        module.warn("backup written but not verified: %s" % ", ".join(
             "%s %s" % (k, v) for k, v in sorted(result.get("checks", {}).items()) if v != "passed"))
     cert = result.get("certificate") or {}
     if cert.get("days_left") is not None and cert["days_left"] < params["warn_days"]:
-        warnings.append("the ITLRecovery certificate expires in %d days (%s)" % (cert["days_left"], cert["not_after"]))
-    return result, warnings
+        module.warn("the ITLRecovery certificate expires in %d days (%s)" % (cert["days_left"], cert["not_after"]))
+    return result
 
 
 def main():
