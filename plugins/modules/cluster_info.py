@@ -139,7 +139,7 @@ def _cluster_services(module):
         rows = _run_parsed(module, NODE_SERVICES, parse_run_sql)
     except CliError as exc:
         module.warn("could not read activated services from the database (%s); "
-                        "only this node's services are known" % exc)
+                    "only this node's services are known" % exc)
         return None
     services = {}
     for row in rows:
