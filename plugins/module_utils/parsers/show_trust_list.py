@@ -63,6 +63,7 @@ import re
 from .errors import ParserError
 from .lines import output_lines, squeeze, untable
 from .trust_rows import HEADER_KEYS, HEADER_TAGS, NUMBER, RECORD_TAGS, TAG_ROW, TagRow
+from .trust_values import HEX_DIGITS
 
 _SEPARATOR = re.compile(r"^[-\s]*-[-\s]*$")
 _CHECKSUMS = re.compile(r"^(?:[0-9A-Fa-f]+\s*\((?:MD5|SHA1)\)\s*)+$")
@@ -109,13 +110,15 @@ class _Section(object):
         self.tags = tags
         self.index = index
         self.rows = []
+        self.by_key = {}  # a key is printed at most once (the reader rejects a second row)
         self.signer = None
 
+    def add(self, row):
+        self.rows.append(row)
+        self.by_key[row.key] = row
+
     def row(self, key):
-        for row in self.rows:
-            if row.key == key:
-                return row
-        return None
+        return self.by_key.get(key)
 
     def value(self, key):
         row = self.row(key)
@@ -145,24 +148,7 @@ class _TrustListReader(object):
         self.records = []
         self.pending = None
         self.seen_output = False
-        k = re.escape(kind)
-        self.fixed = [
-            (re.compile(r"^The checksum value of the %s file:(?P<rest>.*)$" % k), self._checksum_heading),
-            (_CHECKSUMS, self._checksums),
-            (re.compile(r"^Length of %s file: (?P<n>\d+)$" % k), self._file_length),
-            (re.compile(r"^The %s File was last modified on (?P<when>.+)$" % k), self._last_modified),
-            (re.compile(r"^Parse %s File$" % k), None),
-            (re.compile(r"^Version: ?(?P<version>\d+\.\d+)$"), self._version),
-            (re.compile(r"^HeaderLength: ?(?P<n>\d+) \(BYTES\)$"), self._header_length),
-            (re.compile(r"^BYTEPOS TAG LENGTH VALUE$"), None),
-            (_SEPARATOR, None),
-            (re.compile(r"^%s Record #: ?(?P<index>\d+)$" % k), self._record_heading),
-            (re.compile(r"^This etoken was (?P<not>not )?used to sign the %s file\.$" % k), self._etoken),
-            (re.compile(r"^The %s file was verified successfully\.$" % k), self._verified),
-            (re.compile(r"^Verification of the %s file failed\.$" % k), self._failure),
-            (re.compile(r"^Error parsing the %s file(?:!!|\.)$" % k, re.IGNORECASE), self._failure),
-            (re.compile(r"^%s File not found\b.*$" % k), self._not_found),
-        ]
+        self.fixed = _fixed_lines(kind)
 
     # -- fixed lines -------------------------------------------------------------------------
 
@@ -232,7 +218,7 @@ class _TrustListReader(object):
         row = TagRow(match, spec, line, number)
         if section.row(row.key) is not None:
             raise ParserError("%s printed twice" % row.name, line, number)
-        section.rows.append(row)
+        section.add(row)
         self.pending = row
 
     # -- the loop ------------------------------------------------------------------------------
@@ -244,13 +230,14 @@ class _TrustListReader(object):
             return  # blank lines never end a value: web copies put them inside rows
         self.seen_output = True
         indented = line[:1].isspace()
-        plain = squeeze(text)
-        for pattern, handler in self.fixed:
+        candidates = self.fixed.get(text[0], ())
+        plain = squeeze(text) if candidates else None
+        for pattern, handler in candidates:
             match = pattern.match(plain)
             if match:
                 self.pending = None
                 if handler:
-                    handler(match, number, raw)
+                    getattr(self, handler)(match, number, raw)
                 return
         if self.pending is not None and self.pending.takes_bytes(text):
             self.pending.add(text)
@@ -318,6 +305,44 @@ class _TrustListReader(object):
             "tags": [row.tag for row in record.rows],
             "lengths": dict((row.name, row.length) for row in record.rows),
         }
+
+
+def _fixed_line_patterns(kind):
+    """(first characters, pattern, handler name) of each line with a fixed wording, in the order
+    they are tried. A pattern can only match a line that starts with one of its characters."""
+    k = re.escape(kind)
+    return [
+        ("T", re.compile(r"^The checksum value of the %s file:(?P<rest>.*)$" % k), "_checksum_heading"),
+        (HEX_DIGITS, _CHECKSUMS, "_checksums"),
+        ("L", re.compile(r"^Length of %s file: (?P<n>\d+)$" % k), "_file_length"),
+        ("T", re.compile(r"^The %s File was last modified on (?P<when>.+)$" % k), "_last_modified"),
+        ("P", re.compile(r"^Parse %s File$" % k), None),
+        ("V", re.compile(r"^Version: ?(?P<version>\d+\.\d+)$"), "_version"),
+        ("H", re.compile(r"^HeaderLength: ?(?P<n>\d+) \(BYTES\)$"), "_header_length"),
+        ("B", re.compile(r"^BYTEPOS TAG LENGTH VALUE$"), None),
+        ("-", _SEPARATOR, None),
+        (kind[0], re.compile(r"^%s Record #: ?(?P<index>\d+)$" % k), "_record_heading"),
+        ("T", re.compile(r"^This etoken was (?P<not>not )?used to sign the %s file\.$" % k), "_etoken"),
+        ("T", re.compile(r"^The %s file was verified successfully\.$" % k), "_verified"),
+        ("V", re.compile(r"^Verification of the %s file failed\.$" % k), "_failure"),
+        ("Ee", re.compile(r"^Error parsing the %s file(?:!!|\.)$" % k, re.IGNORECASE), "_failure"),
+        (kind[0], re.compile(r"^%s File not found\b.*$" % k), "_not_found"),
+    ]
+
+
+_FIXED_LINES = {}
+
+
+def _fixed_lines(kind):
+    """First character of a line -> the fixed-line (pattern, handler name) pairs to try on it,
+    in order: most lines (tag rows, hex bytes) then try one pattern or none instead of fifteen."""
+    if kind not in _FIXED_LINES:
+        table = {}
+        for firsts, pattern, handler in _fixed_line_patterns(kind):
+            for first in firsts:
+                table.setdefault(first, []).append((pattern, handler))
+        _FIXED_LINES[kind] = table
+    return _FIXED_LINES[kind]
 
 
 def _parse(text, kind):

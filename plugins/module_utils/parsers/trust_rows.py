@@ -80,6 +80,9 @@ RECORD_TAGS = {
 TAG_ROW = re.compile(r"^(?P<tag>\d+)\s+(?P<name>HASH\s+ALGORITHM|[A-Z]+)\s+(?P<length>\d+)(?:\s+(?P<value>.*?))?\s*$")
 
 
+_UNREAD = object()  # TagRow.value() not worked out yet
+
+
 class TagRow(object):
     """One tag row and the lines that continue it."""
 
@@ -87,21 +90,39 @@ class TagRow(object):
         self.tag = int(match.group("tag"))
         self.name, self.key, self.kind = spec
         self.length = int(match.group("length"))
-        self.parts = [match.group("value") or ""]
+        self.parts = []
         self.line = line
         self.line_number = line_number
+        self._text = None
+        self._value = _UNREAD
+        # Kept up to date line by line, so a long value is never re-read as a whole: whether the
+        # "(SHA1 Hash HEX)" after a certificate's SHA-1 was printed, and for hex values how many
+        # bytes were printed (None once a piece is not hex bytes: then the count stays 0).
+        self.marked = False
+        self.byte_count = 0 if self.kind in (HEX, SIGNATURE_BYTES) else None
+        self.add(match.group("value") or "")
 
     @property
     def text(self):
-        return " ".join(part for part in self.parts if part)
+        """The printed pieces of the value joined with spaces (joined again only after an add)."""
+        if self._text is None:
+            self._text = " ".join(part for part in self.parts if part)
+        return self._text
 
     def _byte_count(self):
-        return len(hex_tokens(self.text.replace(SHA1_MARKER, "")) or [])
+        return self.byte_count or 0
+
+    def _count_bytes(self, text):
+        # Pieces join with a space and a marker never spans two pieces (continuations are hex
+        # bytes), so counting piece by piece counts the joined value.
+        if self.byte_count is not None:
+            digest = hex_tokens(text.replace(SHA1_MARKER, ""))
+            self.byte_count = None if digest is None else self.byte_count + len(digest)
 
     def takes_bytes(self, text):
         """Hex bytes continuing a hex value: checked before tag rows, as they may start with digits."""
         if self.kind == CERT_SHA1:
-            if SHA1_MARKER in self.text:
+            if self.marked:
                 return False
             head = text[:-len(SHA1_MARKER)] if text.endswith(SHA1_MARKER) else text
             return not head.strip() or is_hex_tokens(head)
@@ -128,12 +149,21 @@ class TagRow(object):
 
     def add(self, text):
         self.parts.append(text)
+        self._text = None
+        self._value = _UNREAD
+        self.marked = self.marked or SHA1_MARKER in text
+        self._count_bytes(text)
 
     def fail(self, reason):
         raise ParserError("%s row %s" % (self.name, reason), self.line, self.line_number)
 
     def value(self):
-        """The row's value, checked and normalised."""
+        """The row's value, checked and normalised; worked out once, result() asks several times."""
+        if self._value is _UNREAD:
+            self._value = self._read()
+        return self._value
+
+    def _read(self):
         text = self.text
         if self.kind == NAME:
             return join_name(self.parts, self.length)

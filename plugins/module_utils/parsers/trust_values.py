@@ -16,7 +16,16 @@ import re
 
 SHA1_MARKER = "(SHA1 Hash HEX)"
 
-_HEX_TOKEN = re.compile(r"^[0-9A-Fa-f]{1,2}$")
+HEX_DIGITS = "0123456789abcdefABCDEF"
+# Every way to print a byte (1 or 2 hex digits, either case) -> its two lower-case digits: one
+# look-up per byte reads and checks a hex dump.
+_BYTE_TEXT = dict(
+    (digits, "%02x" % int(digits, 16))
+    for digits in list(HEX_DIGITS) + [high + low for high in HEX_DIGITS for low in HEX_DIGITS]
+)
+# A whole line of space-separated 1-2 digit hex bytes: one match per line, not one per token
+# (with re.UNICODE, regex whitespace is exactly what str.split() splits on).
+_HEX_BYTES = re.compile(r"\s*[0-9A-Fa-f]{1,2}(?:\s+[0-9A-Fa-f]{1,2})*\s*\Z", re.UNICODE)
 _SERIAL = re.compile(r"^[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2})*$")
 _SERIAL_PIECE = re.compile(r"^:?[0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2})*:?$")
 # Web copies of the transcripts insert a space after ';' in names (seed 000 prints
@@ -39,6 +48,10 @@ def could_grow(value, length):
     return len(value) < length - 1
 
 
+# Breaks in one name whose separators are searched exhaustively (2**N joins).
+_MAX_SEARCHED_BREAKS = 10
+
+
 def join_name(parts, length):
     """One name from the pieces printed on successive lines (first piece from the tag row).
 
@@ -48,7 +61,14 @@ def join_name(parts, length):
     parts = [part for part in parts if part]
     if not parts:
         return ""
-    for separators in itertools.product(("", " "), repeat=len(parts) - 1):
+    breaks = len(parts) - 1
+    if breaks > _MAX_SEARCHED_BREAKS:
+        # Garbled output, not a wrap (CUCM wraps a name once or twice): try the uniform joins
+        # only, instead of 2**breaks combinations.
+        choices = [("",) * breaks, (" ",) * breaks]
+    else:
+        choices = itertools.product(("", " "), repeat=breaks)
+    for separators in choices:
         value = parts[0] + "".join(sep + part for sep, part in zip(separators, parts[1:]))
         for candidate in (value, _SPACE_AFTER_SEMICOLON.sub(";", value)):
             if fits(candidate, length):
@@ -58,16 +78,15 @@ def join_name(parts, length):
 
 def is_hex_tokens(text):
     """True for a line of space-separated 1-2 digit hex bytes (``8f d4 0 cb``)."""
-    tokens = text.split()
-    return bool(tokens) and all(_HEX_TOKEN.match(token) for token in tokens)
+    return _HEX_BYTES.match(text) is not None
 
 
 def hex_tokens(text):
     """Bytes of a hex dump as lower-case two-digit strings; None if a token is not a byte."""
-    tokens = text.split()
-    if not all(_HEX_TOKEN.match(token) for token in tokens):
+    try:
+        return [_BYTE_TEXT[token] for token in text.split()]
+    except KeyError:
         return None
-    return ["%02x" % int(token, 16) for token in tokens]
 
 
 def is_serial(text):

@@ -37,3 +37,11 @@ def test_hex_tokens_pad_bytes_printed_without_leading_zero():
     # Seed 001 line 211.
     assert hex_tokens("49 6 ae d0 68 18 f6 4") == ["49", "06", "ae", "d0", "68", "18", "f6", "04"]
     assert hex_tokens("49 6 ae zz") is None
+
+
+def test_a_name_garbled_into_many_pieces_is_joined_without_trying_every_combination():
+    # Seed 003's subject cut into 40 pieces (a garbled capture, not a wrap): 2**39 joins would hang.
+    name = "".join(BBBURNS)
+    pieces = [name[i:i + 2] for i in range(0, len(name), 2)]
+    assert join_name(pieces, len(name) + 1) == name
+    assert join_name(pieces, 500) == " ".join(pieces)  # nothing fits: kept as printed
