@@ -35,22 +35,24 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_show_network_cluster,
     parse_show_version_active,
 )
-from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import (
+from ansible_collections.cucm.trust.plugins.plugin_utils._dialog import (
     Dialog,
     DialogFailed,
     Question,
 )
-from ansible_collections.cucm.trust.plugins.plugin_utils.shell_channel import (
+from ansible_collections.cucm.trust.plugins.plugin_utils._shell_channel import (
     ChannelClosed,
     ShellChannel,
 )
-from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES, PROMPT_RE
+from ansible_collections.cucm.trust.plugins.terminal.cucm import PROMPT_RE
 
 from ansible.module_utils.six.moves.collections_abc import Mapping
 
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 RESYNC_TIMEOUT = 10.0
-# Silence after a question-like line before a plain command counts as stuck at a question.
+# Silence after a question-like line before a command counts as stuck at a question: short
+# while a dialog expects questions, longer for a command that asks none.
+DIALOG_QUESTION_IDLE = 3.0
 PLAIN_QUESTION_IDLE = 10.0
 READ_SLICE = 0.2
 
@@ -61,6 +63,8 @@ class Cliconf(CliconfBase):
     def __init__(self, *args, **kwargs):
         super(Cliconf, self).__init__(*args, **kwargs)
         self._device_info = {}
+        # command -> dialog result, for outputs that cannot change during a play (``reuse``)
+        self._reusable = {}
 
     # -- plain commands -------------------------------------------------------------------
     def get(self, command=None, prompt=None, answer=None, sendonly=False, newline=True,
@@ -76,6 +80,8 @@ class Cliconf(CliconfBase):
         # Plain commands go through the same loop as dialogs: the prompt only counts once the
         # command's own echo has been seen, so a late redrawn prompt cannot end it early.
         result = self._converse(command, [], None, PLAIN_QUESTION_IDLE)
+        if result["failure"]:
+            raise AnsibleConnectionFailure("%s\n%s" % (result["failure"]["message"], result["output"]))
         if result["errors"]:
             raise AnsibleConnectionFailure(result["output"])
         return result["output"]
@@ -109,9 +115,9 @@ class Cliconf(CliconfBase):
         if not self._device_info:
             info = {"network_os": "cucm.trust.cucm"}
             try:
-                version = parse_show_version_active(to_text(self.get("show version active")))
+                version = parse_show_version_active(self._reused_output("show version active"))
                 info["network_os_version"] = version["version"]
-                cluster = parse_show_network_cluster(to_text(self.get("show network cluster")))
+                cluster = parse_show_network_cluster(self._reused_output("show network cluster"))
             except ParserError as exc:
                 raise AnsibleConnectionFailure("cannot identify the CUCM node: %s" % exc)
             for node in cluster["nodes"]:
@@ -120,6 +126,14 @@ class Cliconf(CliconfBase):
                     info["network_os_role"] = node["role"]
             self._device_info = info
         return self._device_info
+
+    def _reused_output(self, command):
+        """Output of a command whose answer cannot change during a play, typed once per session."""
+        result = self.dialog(command, [], reuse=True)
+        if result["failure"] or result["errors"]:
+            raise AnsibleConnectionFailure("'%s' failed: %s\n%s" % (
+                command, (result["failure"] or {}).get("message", "CUCM printed an error"), result["output"]))
+        return result["output"]
 
     def get_capabilities(self):
         result = super(Cliconf, self).get_capabilities()
@@ -181,25 +195,41 @@ class Cliconf(CliconfBase):
         return False
 
     # -- the dialog mechanism ---------------------------------------------------------------
-    def dialog(self, command, questions, timeout=None, question_idle=3.0):
-        """Run ``command`` and answer the questions it asks.
+    def dialog(self, command, questions=None, timeout=None, question_idle=None, reuse=False):
+        """Run ``command`` and answer the questions it asks. Every module command goes through here.
 
         :param command: the CLI command
-        :param questions: list of dicts: ``name``, ``pattern`` (regex matched at the end of the
-            output), ``answer``, optional ``secret`` (never logged or shown), ``typed`` (send one
-            character at a time, ``char_delay`` seconds apart), ``max_times`` (default 1) and
-            ``guard`` (``{pattern, allowed, description}``: a ``(?P<value>...)`` printed before the
-            question must be one of ``allowed``, e.g. an SFTP host-key fingerprint).
+        :param questions: list of dicts (``module_utils/questions.py`` builds them): ``name``,
+            ``pattern`` (regex matched at the end of the output), ``answer``, optional ``secret``
+            (never logged or shown), ``typed`` (send one character at a time, ``char_delay``
+            seconds apart), ``max_times`` (default 1) and ``guard`` (``{pattern, allowed,
+            description}``: a ``(?P<value>...)`` printed before the question must be one of
+            ``allowed``, e.g. an SFTP host-key fingerprint). None or [] for a command that asks
+            nothing: any question then stops it.
         :param timeout: seconds to reach the prompt again (default: the command timeout)
         :param question_idle: seconds of silence after a question-like line before it counts as
-            an unexpected question
-        :returns: dict ``output`` (masked transcript), ``answered`` (question names in order),
-            ``errors`` (error lines CUCM printed)
+            an unexpected question (default: 3 when questions are expected, 10 for a command that
+            asks nothing, whose output may pause after a line ending in a colon)
+        :param reuse: return this session's earlier successful result of the same command instead
+            of typing it again, for outputs that cannot change during a play (release, cluster
+            membership)
+        :returns: ``Dialog.result()``: ``output`` (masked transcript), ``answered`` (question names
+            in order), ``errors`` (error lines CUCM printed) and ``failure`` (None, or ``{reason,
+            message, host}`` when the dialog had to stop). What CUCM does never raises; only a
+            connection that cannot be opened does. plugins/module_utils/cucm.py reads this.
         """
-        return self._converse(command, questions, timeout, question_idle)
+        if reuse and command in self._reusable:
+            return self._reusable[command]
+        if question_idle is None:
+            question_idle = DIALOG_QUESTION_IDLE if questions else PLAIN_QUESTION_IDLE
+        result = self._converse(command, questions or [], timeout, question_idle)
+        if reuse and not (result["failure"] or result["errors"]):
+            self._reusable[command] = result
+        return result
 
     def _converse(self, command, questions, timeout, question_idle):
-        """Send ``command``, answer ``questions``, return when the prompt follows its echo."""
+        """Send ``command``, answer ``questions``, return ``Dialog.result()`` once the prompt
+        follows the command's echo."""
         if not self._connection.connected:
             self._connection._connect()
         self._connection.update_cli_prompt_context()
@@ -236,22 +266,15 @@ class Cliconf(CliconfBase):
         except DialogFailed as exc:
             # CUCM is left waiting or busy: drop the session so it abandons the command.
             channel.abandon()
-            raise AnsibleConnectionFailure(
-                json.dumps({"reason": exc.reason, "message": to_text(exc), "output": exc.transcript})
-            )
+            return dialog.result(exc.failure(self._host()))
         except ChannelClosed as exc:
             channel.abandon()
-            raise AnsibleConnectionFailure(json.dumps({
-                "reason": "closed",
-                "message": "%s while running %r" % (exc, to_text(command)),
-                "output": dialog.transcript(),
-            }))
-        transcript = dialog.transcript()
-        errors = [
-            line for line in transcript.splitlines()
-            if any(regex.search(to_bytes(line)) for regex in ERROR_RES)
-        ]
-        return {"output": transcript, "answered": dialog.answered, "errors": errors}
+            failure = DialogFailed("%s while running %r" % (exc, to_text(command)), reason="closed")
+            return dialog.result(failure.failure(self._host()))
+        return dialog.result()
+
+    def _host(self):
+        return self._connection.get_option("host")
 
     @staticmethod
     def _answer(channel, question):

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cucm.trust.plugins.module_utils.backup_report import build_backup_report
+from ansible_collections.cucm.trust.plugins.plugin_utils._backup_report import build_backup_report
 
 
 def cucm_backup_report(entries, hosts=None):

@@ -2,99 +2,200 @@
 # Copyright: cucm.trust contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How cucm.trust modules reach the CUCM CLI and report what went wrong.
+"""The runtime every cucm.trust module runs on.
 
-Every failure message names the command and what the CLI said; the action plugin adds the
-inventory host name in front.
+* ``run_module`` is every module's ``main()``: it builds the AnsibleModule, calls the module's
+  work function and turns a ``CucmError`` into ``fail_json``.
+* ``read`` runs a read command and parses it; ``change`` runs a command whose questions are
+  answered by the cliconf dialog and parses what CUCM printed. ``send`` is what both use.
+* ``CucmError`` is the one failure type of the collection's modules.
+
+The contract with ``plugins/cliconf/cucm.py`` (its ``dialog`` RPC): every command goes through
+it and it returns a dict
+
+``output``    what CUCM printed, echo and prompt removed, secrets masked;
+``answered``  the names of the questions answered, in order;
+``errors``    the lines of ``output`` that mean the command failed (``Executed command
+              unsuccessfully``...);
+``failure``   None, or ``{"reason", "message", "host"}`` when the dialog had to stop: a
+              question nobody answers (``unexpected_question``), a question asked again
+              (``asked_again``), a refused value (``guard``), no prompt in time (``timeout``),
+              the session closed (``closed``).
+
+It raises only when the connection itself cannot be used (the module then receives a
+ConnectionError with a plain message).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
+from collections import namedtuple
 
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.connection import Connection, ConnectionError
 
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import ParserError
 
-_NOISE_RE = re.compile(r"(?:^|\n)\s*admin:\s*$")
+# Why a dialog stopped (``failure.reason`` from the cliconf plugin), for the operator.
+DIALOG_REASONS = {
+    "unexpected_question": "CUCM asked a question this task does not answer, so nothing was typed",
+    "asked_again": "CUCM asked the same question again after it was answered, so the answer was "
+                   "refused (a wrong password?)",
+    "guard": "the task refused to answer because a value CUCM showed was not an expected one",
+    "timeout": "CUCM did not come back to the prompt within ansible_command_timeout; raise it for "
+               "this task (the command may still be running on the node)",
+    "closed": "the SSH session closed while the command was running: CUCM may have finished it or "
+              "stopped part-way, so read the state (itl_info, ctl_info, cluster_info) before running it again",
+}
+
+_PROMPT_LINE = re.compile(r"(?:^|\n)\s*admin:\s*$")
+
+Change = namedtuple("Change", "parsed output errors")
 
 
-class CliError(Exception):
-    """A CLI command failed. ``output`` is what the CLI printed (secrets masked)."""
+class CucmError(Exception):
+    """A task that cannot go on: a command failed, CUCM said no, or a check found the result wrong.
 
-    def __init__(self, command, message, output="", reason="failed"):
-        super(CliError, self).__init__(message)
-        self.command = command
+    ``message``  what went wrong, in plain words (the task's ``msg``; the action plugin puts the
+                 inventory host name in front);
+    ``command``  the CLI command concerned, None when the module refused before typing one;
+    ``reason``   a keyword returned as ``failure_reason`` (``subscriber``, ``verify``,
+                 ``timeout``, ``parse``...);
+    ``output``   what the CLI printed for the command (already masked), returned as ``stdout``;
+    ``host``     the node, when the connection named it;
+    ``details``  extra keys for the failed result (e.g. the per-node outcome of an ITL reset).
+    """
+
+    def __init__(self, message, command=None, reason="failed", output="", host=None, **details):
+        super(CucmError, self).__init__(message)
         self.message = message
-        self.output = output
+        self.command = command
         self.reason = reason
+        self.output = output or ""
+        self.host = host
+        self.details = details
 
     def __str__(self):
-        return "'%s' failed: %s" % (self.command, self.message)
+        return self.message
+
+    def fail(self, module):
+        """``fail_json`` with the message, ``failure_reason``, ``command``, the CLI output and the details."""
+        result = dict(self.details)
+        result["failure_reason"] = self.reason
+        if self.command is not None:
+            result["command"] = self.command
+        if self.output:
+            result["stdout"] = self.output
+            result["stdout_lines"] = self.output.splitlines()
+        module.fail_json(msg=self.message, **result)
 
 
-def get_connection(module):
+def command_failed(command, detail, reason="failed", output="", host=None):
+    """The CucmError of a command that failed: ``'<command>' failed: <why>. <detail>``."""
+    if reason in DIALOG_REASONS:
+        detail = "%s. %s" % (DIALOG_REASONS[reason], detail)
+    return CucmError("'%s' failed: %s" % (command, detail), command, reason, output, host)
+
+
+def run_module(argument_spec, work, **module_options):
+    """Every module's ``main()``: ``work(module)`` returns the result dict."""
+    module_options.setdefault("supports_check_mode", True)
+    module = AnsibleModule(argument_spec=argument_spec, **module_options)
+    try:
+        result = work(module)
+    except CucmError as exc:
+        exc.fail(module)
+        return
+    module.exit_json(**result)
+
+
+def connection(module):
+    """The network_cli connection of the task (one per module run)."""
     if not hasattr(module, "_cucm_connection"):
         module._cucm_connection = Connection(module._socket_path)
     return module._cucm_connection
 
 
+def device_info(module):
+    """``network_os_version`` / ``network_os_hostname`` / ``network_os_role`` of the node; the
+    cliconf plugin reads them once per session."""
+    try:
+        return connection(module).get_device_info()
+    except ConnectionError as exc:
+        raise command_failed("show version active", clean_cli_message(exc), reason="connection")
+
+
+def send(module, command, questions=(), timeout=None, reuse=False):
+    """Run ``command`` through the cliconf ``dialog`` RPC; its reply dict (see above).
+
+    ``questions`` are ``module_utils.questions`` specs; with none, any question fails the
+    command. ``reuse`` takes this session's earlier output of the same command instead of
+    typing it again (only for outputs that cannot change during a play). A stopped dialog
+    raises CucmError with its reason and the transcript so far.
+    """
+    try:
+        reply = connection(module).dialog(command=command, questions=list(questions), timeout=timeout,
+                                          reuse=reuse)
+    except ConnectionError as exc:
+        raise command_failed(command, clean_cli_message(exc), reason="connection")
+    failure = reply.get("failure")
+    if failure:
+        raise command_failed(command, failure["message"], failure["reason"], reply["output"], failure.get("host"))
+    return reply
+
+
+def parse(parser, text, command):
+    """``parser(text)``; a ParserError becomes a CucmError quoting the line it could not read."""
+    try:
+        return parser(text)
+    except ParserError as exc:
+        raise command_failed(command, "cannot read the output: %s" % exc, reason="parse", output=text)
+
+
+def read(module, command, parser, reuse=False):
+    """Run a read command and parse it: ``(parsed, output)``.
+
+    A read that CUCM reports as failed (an error line) raises CucmError with what it printed.
+    """
+    reply = send(module, command, reuse=reuse)
+    if reply["errors"]:
+        raise command_failed(command, clean_cli_message(reply["output"]), output=reply["output"])
+    return parse(parser, reply["output"], command), reply["output"]
+
+
+def change(module, command, questions, parser, timeout=None):
+    """Run a state-changing command, answering ``questions``: a ``Change``.
+
+    ``parsed`` is ``parser(output)``; ``errors`` holds every error line once, the parser's
+    (it reads failure sentences) and the ones the connection flagged, in that order. The
+    caller decides what they mean: only it knows which effect to verify.
+    """
+    reply = send(module, command, questions, timeout)
+    parsed = parse(parser, reply["output"], command)
+    errors = unique_lines(list(parsed.get("errors") or []) + list(reply["errors"]))
+    return Change(parsed, reply["output"], errors)
+
+
+def unique_lines(lines):
+    """Lines without repeats, whitespace squeezed: a parser and the connection may flag the same line."""
+    seen = []
+    for line in lines:
+        line = " ".join(line.split())
+        if line and line not in seen:
+            seen.append(line)
+    return seen
+
+
 def clean_cli_message(text):
-    """Make a network_cli error readable: bytes reprs, CRLF and trailing prompts removed."""
+    """A network_cli or CLI message made readable: bytes reprs, CRLF and trailing prompts removed."""
     text = to_text(text, errors="surrogate_then_replace")
     match = re.match(r"^b(['\"])(.*)\1$", text, re.S)
     if match:
         text = match.group(2).encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _NOISE_RE.sub("", text)
+    text = _PROMPT_LINE.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line.strip()).strip()
-
-
-def device_info(module):
-    """network_os_version / network_os_hostname / network_os_role of the node (cached per session)."""
-    try:
-        return get_connection(module).get_device_info()
-    except ConnectionError as exc:
-        raise CliError("show version active", clean_cli_message(exc))
-
-
-def run_command(module, command):
-    """Run one CLI command and return its output as text; raise CliError on failure."""
-    try:
-        out = get_connection(module).get(command=command)
-    except ConnectionError as exc:
-        raise CliError(command, clean_cli_message(exc))
-    return to_text(out, errors="surrogate_then_replace")
-
-
-def run_dialog(module, command, questions, timeout=None):
-    """Run a command whose questions are answered by the cliconf dialog mechanism.
-
-    ``questions`` follow the cliconf plugin's ``dialog`` RPC. Returns its result dict; raises
-    CliError whose ``reason`` says why the dialog stopped (``unexpected_question``,
-    ``asked_again``, ``guard``, ``timeout``, ``closed``) and whose ``output`` is the masked
-    transcript so far.
-    """
-    try:
-        return get_connection(module).dialog(command=command, questions=questions, timeout=timeout)
-    except ConnectionError as exc:
-        text = to_text(exc, errors="surrogate_then_replace")
-        try:
-            payload = json.loads(text[text.index("{"):])
-        except ValueError:
-            raise CliError(command, clean_cli_message(text))
-        raise CliError(command, payload.get("message", text), payload.get("output", ""),
-                       payload.get("reason", "failed"))
-
-
-def parse_output(parser, text, command):
-    """Parse CLI output; a ParserError becomes a CliError quoting the offending line."""
-    try:
-        return parser(text)
-    except ParserError as exc:
-        raise CliError(command, "cannot read the output: %s" % exc, text, reason="parse")

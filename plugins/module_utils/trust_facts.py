@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import trust_list_size_errors
+
 SAST = "System Administrator Security Token"
 CALLMANAGER_FUNCTIONS = ("CCM+TFTP", "TFTP", "CCM")
 
@@ -130,4 +132,6 @@ def summarize(parsed):
         "placeholders": [r.get("index") for r in records if not r.get("subject")],
         "key_bits": sorted(set(b for b in (key_bits(r.get("public_key_length")) for r in records) if b)),
         "errors": list(parsed.get("errors") or []),
+        # Printed sizes that do not add up: rows or records were lost (a truncated capture).
+        "size_errors": trust_list_size_errors(parsed) if parsed.get("header") else [],
     }

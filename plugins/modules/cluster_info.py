@@ -109,84 +109,12 @@ tftp_nodes:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import run_parsed
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
-    parse_run_sql,
-    parse_show_network_cluster,
-    parse_show_version_active,
-    parse_utils_service_list,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.queries import NODE_SERVICES
-
-TRUST_SERVICES = {
-    "tftp": "Cisco Tftp",
-    "callmanager": "Cisco CallManager",
-    "tvs": "Cisco Trust Verification Service",
-    "ctimanager": "Cisco CTIManager",
-    "capf": "Cisco Certificate Authority Proxy Function",
-}
-
-
-def _run_parsed(module, command, parser):
-    return run_parsed(module, command, parser)[0]
-
-
-def _cluster_services(module):
-    """{hostname: set(service names)} from the database, or None when it cannot be read."""
-    try:
-        rows = _run_parsed(module, NODE_SERVICES, parse_run_sql)
-    except CliError as exc:
-        module.warn("could not read activated services from the database (%s); "
-                    "only this node's services are known" % exc)
-        return None
-    services = {}
-    for row in rows:
-        services.setdefault(row.get("node"), set()).add(row.get("service"))
-    return services
-
-
-def read_cluster(module):
-    cluster = _run_parsed(module, "show network cluster", parse_show_network_cluster)
-    version = _run_parsed(module, "show version active", parse_show_version_active)
-    local_services = _run_parsed(module, "utils service list", parse_utils_service_list)["services"]
-    by_node = _cluster_services(module)
-
-    nodes = []
-    local = None
-    for node in cluster["nodes"]:
-        entry = dict(node)
-        activated = by_node.get(node["hostname"]) if by_node is not None else None
-        for key, service in TRUST_SERVICES.items():
-            if activated is not None:
-                entry[key] = service in activated
-            elif node.get("local"):
-                entry[key] = bool(local_services.get(service, {}).get("activated"))
-            else:
-                entry[key] = None
-        nodes.append(entry)
-        if node.get("local"):
-            local = {"hostname": node["hostname"], "role": node["role"], "services": local_services}
-
-    if local is None:
-        raise CliError("show network cluster", "no line for the local node in the output")
-    publisher = next((n["hostname"] for n in nodes if n["role"] == "publisher"), None)
-    result = dict(
-        changed=False,
-        local=local,
-        publisher=publisher,
-        release=version.get("version"),
-        installed_options=version.get("options"),
-        nodes=nodes,
-        processnodes=cluster.get("processnodes") or [],
-        tftp_nodes=[n["hostname"] for n in nodes if n.get("tftp")],
-    )
-    return result
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import cluster_facts
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import run_module
 
 
 def main():
-    run_module({}, read_cluster)
+    run_module({}, lambda module: dict(cluster_facts(module), changed=False))
 
 
 if __name__ == "__main__":

@@ -87,12 +87,11 @@ stdout_lines:
 """
 
 from ansible_collections.cucm.trust.plugins.module_utils import questions
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_security_mode, run_parsed
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_delete, parse_show_ctl
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_security_mode
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_delete
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_ctl
 
 ARGUMENT_SPEC = dict(state=dict(type="str", choices=["absent"], default="absent"))
 CTL_FILE = "CTLFile.tlv"
@@ -106,7 +105,7 @@ def ctl_state(parsed):
 
 
 def remove_ctl_file(module):
-    before = ctl_state(run_parsed(module, "show ctl", parse_show_ctl)[0])
+    before = ctl_state(read_ctl(module)[0])
     result = dict(changed=False, ctl_before=before, security_mode=None, command=None, commands=[],
                   stdout_lines=[])
     if not before["present"]:
@@ -115,29 +114,27 @@ def remove_ctl_file(module):
     mode = read_security_mode(module)
     result["security_mode"] = mode
     if mode == "mixed":
-        raise TaskFailed("the cluster is in mixed mode: %s is the live CTL, not a stale one; refusing to delete "
-                         "it (use cucm.trust.security_mode state=non_secure first)" % CTL_FILE, reason="mixed")
+        raise CucmError("the cluster is in mixed mode: %s is the live CTL, not a stale one; refusing to delete "
+                        "it (use cucm.trust.security_mode state=non_secure first)" % CTL_FILE, reason="mixed")
     result.update(changed=True, command=DELETE_COMMAND, commands=[DELETE_COMMAND])
     if module._diff:
         result["diff"] = {"before": {CTL_FILE: before}, "after": {CTL_FILE: {"present": False}}}
     if module.check_mode:
         return result
 
-    answer = run_dialog(module, DELETE_COMMAND, [questions.delete_confirm()])
-    output = answer["output"]
-    parsed = parse_output(parse_file_delete, output, DELETE_COMMAND)
-    result.update(stdout=output, stdout_lines=output.splitlines())
-    errors = unique_lines(parsed["errors"] + answer["errors"])
-    if errors or not parsed["deleted"]:
-        said = "CUCM printed: %s" % " / ".join(errors) if errors else "CUCM did not report the file as deleted"
-        raise TaskFailed("'%s' failed: %s" % (DELETE_COMMAND, said), reason="cli_error", output=output,
-                         changed=bool(parsed["deleted"]))
+    delete = change(module, DELETE_COMMAND, [questions.delete_confirm()], parse_file_delete)
+    result.update(stdout=delete.output, stdout_lines=delete.output.splitlines())
+    if delete.errors or not delete.parsed["deleted"]:
+        said = ("CUCM printed: %s" % " / ".join(delete.errors) if delete.errors
+                else "CUCM did not report the file as deleted")
+        raise CucmError("'%s' failed: %s" % (DELETE_COMMAND, said), DELETE_COMMAND, reason="cli_error", output=delete.output,
+                        changed=bool(delete.parsed["deleted"]))
 
-    after_ctl, after_text = run_parsed(module, "show ctl", parse_show_ctl)
+    after_ctl, after_text = read_ctl(module)
     if after_ctl["present"]:
-        raise TaskFailed("'%s' reported the file deleted, but show ctl still shows a CTL file (MD5 %s)"
-                         % (DELETE_COMMAND, after_ctl["md5"]), reason="verify", output=output, changed=True,
-                         show_ctl_lines=after_text.splitlines())
+        raise CucmError("'%s' reported the file deleted, but show ctl still shows a CTL file (MD5 %s)"
+                        % (DELETE_COMMAND, after_ctl["md5"]), DELETE_COMMAND, reason="verify", output=delete.output, changed=True,
+                        show_ctl_lines=after_text.splitlines())
     return result
 
 

@@ -56,6 +56,12 @@ summary:
   returned: success
   type: dict
   contains:
+    size_errors:
+      description:
+        - Printed sizes (HeaderLength, a RECORDLENGTH, the file length) that the printed rows do not add up to, meaning
+          rows were lost on the way (a truncated or garbled output); each is also reported as a warning.
+      type: list
+      elements: str
     signer:
       description: The signing record (C(unit) is C(CallManager), C(ITLRecovery) or C(eToken)).
       type: dict
@@ -83,40 +89,12 @@ stdout_lines:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
-    CliError,
-    device_info,
-    parse_output,
-    run_command,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_show_ctl
-from ansible_collections.cucm.trust.plugins.module_utils.queries import (
-    CLUSTER_SECURITY_MODE,
-    security_mode_from_rows,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_signer_unit
-from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
-
-
-def read_ctl(module):
-    release = device_info(module).get("network_os_version")
-    text = run_command(module, "show ctl")
-    parsed = parse_output(parse_show_ctl, text, "show ctl")
-    sql = run_command(module, CLUSTER_SECURITY_MODE)
-    mode = security_mode_from_rows(parse_output(parse_run_sql, sql, CLUSTER_SECURITY_MODE))
-    if mode is None:
-        raise CliError(CLUSTER_SECURITY_MODE, "no ClusterSecurityMode value in the answer", sql, "parse")
-    summary = summarize(parsed)
-    summary["expected_signer_unit"] = ctl_signer_unit(release)
-    summary["tokenless"] = parsed["present"] and not summary["etokens"]
-    summary["stale"] = bool(parsed["present"]) and mode == "non_secure"
-    return dict(changed=False, ctl=parsed, summary=summary, security_mode=mode, release=release,
-                stdout=text, stdout_lines=text.splitlines())
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import run_module
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import ctl_facts
 
 
 def main():
-    run_module({}, read_ctl)
+    run_module({}, lambda module: dict(ctl_facts(module), changed=False))
 
 
 if __name__ == "__main__":

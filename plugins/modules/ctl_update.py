@@ -163,36 +163,29 @@ stdout_lines:
 """
 
 from ansible_collections.cucm.trust.plugins.module_utils import questions
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
-    read_activated_nodes,
-    read_cluster,
-    read_security_mode,
-    release,
-    require_publisher,
-    run_parsed,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.ctl_commands import (
+from ansible_collections.cucm.trust.plugins.module_utils._ctl_commands import (
     UPDATE_COMMAND,
     outcome_problem,
     predicted_restarts,
     required_restarts,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.ctl_compare import (
+from ansible_collections.cucm.trust.plugins.module_utils._ctl_compare import (
+    CERTIFICATE_TRUST_ROLES,
     ctl_differences,
     current_certificates,
     removed_etokens,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
-    parse_run_sql,
-    parse_show_ctl,
-    parse_utils_ctl,
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
+    read_activated_nodes,
+    read_security_mode,
+    release,
+    require_publisher,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.queries import CERTIFICATE_TRUST_ROLES
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, read, run_module
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_utils_ctl
 from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_signer_unit
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_ctl
 
 ARGUMENT_SPEC = dict(when=dict(type="str", choices=["always", "if_stale"], default="if_stale"))
 CTL_SERVICES = ("Cisco CallManager", "Cisco Tftp")
@@ -214,7 +207,7 @@ class StaleCheck(object):
     """Compares a CTL with the certificates the database holds (read once)."""
 
     def __init__(self, module, publisher, version, activated):
-        rows = run_parsed(module, CERTIFICATE_TRUST_ROLES, parse_run_sql)[0]
+        rows = read(module, CERTIFICATE_TRUST_ROLES, parse_run_sql)[0]
         self.current = current_certificates(rows, publisher)
         # 12.0+ CTLs carry (and are signed by) the publisher's ITLRecovery certificate.
         self.itlrecovery = ctl_signer_unit(version) == "ITLRecovery"
@@ -228,13 +221,13 @@ class StaleCheck(object):
 
 def update_ctl(module):
     when = module.params["when"]
-    publisher = require_publisher(read_cluster(module), "CTL update")
+    publisher = require_publisher(module, "CTL update")
     mode = read_security_mode(module)
     if mode != "mixed":
-        raise TaskFailed("the cluster is not in mixed mode (ClusterSecurityMode says %s): there is no CTL to "
-                         "update; use cucm.trust.security_mode first" % mode, reason="not_mixed")
+        raise CucmError("the cluster is not in mixed mode (ClusterSecurityMode says %s): there is no CTL to "
+                        "update; use cucm.trust.security_mode first" % mode, reason="not_mixed")
     version = release(module)
-    before_ctl = run_parsed(module, "show ctl", parse_show_ctl)[0]
+    before_ctl = read_ctl(module)[0]
     before = summarize(before_ctl)
     activated = read_activated_nodes(module)
     result = dict(changed=True, before=ctl_view(before), differences=None, commands=[UPDATE_COMMAND],
@@ -252,20 +245,19 @@ def update_ctl(module):
     if module.check_mode:
         return result
 
-    answer = run_dialog(module, UPDATE_COMMAND, [questions.continue_yes()])
-    output = answer["output"]
-    parsed = parse_output(parse_utils_ctl, output, UPDATE_COMMAND)
+    update = change(module, UPDATE_COMMAND, [questions.continue_yes()], parse_utils_ctl)
+    output = update.output
     result.update(stdout=output, stdout_lines=output.splitlines())
-    reason, problem = outcome_problem(parsed, answer["errors"])
+    reason, problem = outcome_problem(update.parsed, update.errors)
     if problem:
-        raise TaskFailed("'%s' failed: %s" % (UPDATE_COMMAND, problem), reason=reason, output=output,
-                         changed=True)
+        raise CucmError("'%s' failed: %s" % (UPDATE_COMMAND, problem), UPDATE_COMMAND, reason=reason, output=output,
+                        changed=True)
 
-    after_ctl, after_text = run_parsed(module, "show ctl", parse_show_ctl)
+    after_ctl, after_text = read_ctl(module)
     after = summarize(after_ctl)
+    restarts = update.parsed["restart_services"] or predicted_restarts(version)
     result.update(after=ctl_view(after), etokens_removed=removed_etokens(before, after),
-                  required_restarts=required_restarts(parsed["restart_services"] or predicted_restarts(version),
-                                                      activated))
+                  required_restarts=required_restarts(restarts, activated))
     if module._diff:
         result["diff"]["after"] = result["after"]
     problem = None
@@ -276,9 +268,9 @@ def update_ctl(module):
         problem = "the CTL still differs from the database: %s" % ", ".join(
             "%s %s (%s)" % (d["server"], d["unit"], d["problem"]) for d in stale.differences(after_ctl))
     if problem:
-        details = dict((k, v) for k, v in result.items() if k not in ("stdout", "stdout_lines"))
-        raise TaskFailed("'%s' ran, but %s" % (UPDATE_COMMAND, problem), reason="verify", output=output,
-                         show_ctl_lines=after_text.splitlines(), **details)
+        details = dict((k, v) for k, v in result.items() if k not in ("stdout", "stdout_lines", "command"))
+        raise CucmError("'%s' ran, but %s" % (UPDATE_COMMAND, problem), UPDATE_COMMAND, reason="verify", output=output,
+                        show_ctl_lines=after_text.splitlines(), **details)
     if after.get("sha1") and after.get("sha1") == before.get("sha1"):
         module.warn("the CTL checksum did not change: CUCM may not have rewritten the file")
     return result

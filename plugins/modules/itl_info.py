@@ -88,6 +88,12 @@ summary:
   returned: success
   type: dict
   contains:
+    size_errors:
+      description:
+        - Printed sizes (HeaderLength, a RECORDLENGTH, the file length) that the printed rows do not add up to, meaning
+          rows were lost on the way (a truncated or garbled output); each is also reported as a warning.
+      type: list
+      elements: str
     signer:
       description:
         - The signing record - C(record_index), C(function), C(unit) (C(ITLRecovery), C(CallManager) or C(eToken)),
@@ -134,31 +140,12 @@ stdout_lines:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import (
-    device_info,
-    parse_output,
-    run_command,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_show_itl
-from ansible_collections.cucm.trust.plugins.module_utils.release import itl_signer_unit
-from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
-
-
-def read_itl(module):
-    release = device_info(module).get("network_os_version")
-    text = run_command(module, "show itl")
-    parsed = parse_output(parse_show_itl, text, "show itl")
-    summary = summarize(parsed)
-    summary["expected_signer_unit"] = itl_signer_unit(release)
-    signer = summary.get("signer") or {}
-    summary["signer_as_expected"] = bool(signer) and signer.get("unit") == summary["expected_signer_unit"]
-    return dict(changed=False, itl=parsed, summary=summary, release=release,
-                stdout=text, stdout_lines=text.splitlines())
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import run_module
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import itl_facts
 
 
 def main():
-    run_module({}, read_itl)
+    run_module({}, lambda module: dict(itl_facts(module), changed=False))
 
 
 if __name__ == "__main__":

@@ -187,20 +187,15 @@ import json
 import posixpath
 import secrets
 
-from ansible_collections.cucm.trust.plugins.module_utils import backup_layout as layout
+from ansible_collections.cucm.trust.plugins.module_utils import _backup_layout as layout
 from ansible_collections.cucm.trust.plugins.module_utils import questions
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
-    read_cluster,
-    require_publisher,
-    run_parsed,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import CliError, parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.p12_check import P12Error, open_p12
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_get, parse_show_itl
-from ansible_collections.cucm.trust.plugins.module_utils.sftp_target import SftpTarget, SftpTargetError
+from ansible_collections.cucm.trust.plugins.module_utils._p12_check import P12Error, open_p12
+from ansible_collections.cucm.trust.plugins.module_utils._sftp_target import SftpTarget, SftpTargetError
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import require_publisher
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_get
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_itl
 
 COMMAND = "file get tftp %s" % layout.P12_NAME
 
@@ -243,8 +238,7 @@ def our_backups(target, cluster_dir):
 
 def itl_recovery_record(module):
     """The ITLRECOVERY record of the publisher's ITL (None when it has none)."""
-    parsed = run_parsed(module, "show itl", parse_show_itl)[0]
-    return summarize(parsed).get("itlrecovery")
+    return summarize(read_itl(module)[0]).get("itlrecovery")
 
 
 def check_backup(params, target, directory, parsed, itl_record, publisher):
@@ -300,21 +294,20 @@ def transfer(module, target, directory):
     """CUCM pushes the file; its host-key question is answered only for the key the controller saw."""
     params = module.params
     allowed = [target.host_key["md5"], target.host_key["sha256"]]
-    result = run_dialog(module, COMMAND, questions.file_get(
+    pushed = change(module, COMMAND, questions.file_get(
         params["sftp_host"], params["sftp_port"], params["sftp_user"], params["sftp_password"],
-        directory + "/", allowed))
-    output = result["output"]
-    parsed = parse_output(parse_file_get, output, COMMAND)
-    if parsed["not_found"] or not parsed["transfer_completed"] or result["errors"] or parsed["errors"]:
-        lines = result["errors"] + [e for e in parsed["errors"] if e not in result["errors"]]
-        raise TaskFailed("'%s' on CUCM did not complete: %s" % (COMMAND, " / ".join(lines) or "no 'Transfer completed.'"),
-                         reason="transfer", output=output)
-    return parsed, output
+        directory + "/", allowed), parse_file_get)
+    parsed = pushed.parsed
+    if parsed["not_found"] or not parsed["transfer_completed"] or pushed.errors:
+        raise CucmError("'%s' on CUCM did not complete: %s"
+                        % (COMMAND, " / ".join(pushed.errors) or "no 'Transfer completed.'"), COMMAND,
+                        reason="transfer", output=pushed.output)
+    return parsed, pushed.output
 
 
 def back_up(module):
     params = module.params
-    publisher = require_publisher(read_cluster(module), "the ITLRecovery backup")["hostname"]
+    publisher = require_publisher(module, "the ITLRecovery backup")["hostname"]
     cluster = params["cluster"] or publisher
     now = datetime.datetime.now(datetime.timezone.utc)
     cluster_dir = layout.cluster_directory(params["sftp_directory"], cluster)
@@ -331,7 +324,7 @@ def back_up(module):
                           sftp_host_key=target.host_key, cluster=cluster, publisher=publisher)
             try:
                 parsed, output = transfer(module, target, directory)
-            except (CliError, TaskFailed) as exc:
+            except CucmError as exc:
                 try:  # mark the failed attempt as ours; a full disk may refuse even that
                     write_metadata(target, directory, cluster, publisher, now, {}, {}, False,
                                    "file get on CUCM: %s" % exc)
@@ -345,8 +338,8 @@ def back_up(module):
             write_metadata(target, directory, cluster, publisher, now, facts, checks, verified, problem)
             result.update(facts, checks=checks, verified=verified)
             if problem:
-                raise TaskFailed("backup written to %s but not verified - %s" % (directory, problem),
-                                 reason="verify", output=output, **dict(result, stdout=None, stdout_lines=None))
+                raise CucmError("backup written to %s but not verified - %s" % (directory, problem), COMMAND,
+                                reason="verify", output=output, **dict(result, stdout=None, stdout_lines=None))
             backups = our_backups(target, cluster_dir)
             previous = layout.previous_verified(backups, directory)
             result["same_as_previous"] = (previous["sha1"] == facts.get("certificate", {}).get("sha1")
@@ -355,7 +348,7 @@ def back_up(module):
                 result["removed"] = apply_retention(target, backups, params["keep"], directory)
             return result
     except SftpTargetError as exc:
-        raise TaskFailed(str(exc), reason="sftp")
+        raise CucmError(str(exc), reason="sftp")
 
 
 def write_metadata(target, directory, cluster, publisher, when, facts, checks, verified, problem):

@@ -185,7 +185,9 @@ verified:
   returned: success
   type: bool
 next_steps:
-  description: What to do next, in order (cucm-trust-primer section 4).
+  description:
+    - What to do next, in order - the order Cisco's ITL recovery procedure gives (Security Guide for Cisco Unified
+      Communications Manager, and the Cisco article Security By Default and ITL Operation and Troubleshooting).
   returned: always
   type: list
   elements: dict
@@ -218,16 +220,7 @@ stdout_lines:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
-    read_activated_nodes,
-    read_cluster,
-    release,
-    require_publisher,
-    run_parsed,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
-from ansible_collections.cucm.trust.plugins.module_utils.itl_reset import (
+from ansible_collections.cucm.trust.plugins.module_utils._itl_reset import (
     TFTP_SERVICE,
     delivery_problem,
     expected_signer,
@@ -237,10 +230,16 @@ from ansible_collections.cucm.trust.plugins.module_utils.itl_reset import (
     reset_questions,
     signer_problem,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_itl_reset, parse_show_itl
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
+    read_activated_nodes,
+    release,
+    require_publisher,
+)
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_itl_reset
 from ansible_collections.cucm.trust.plugins.module_utils.release import itl_signer_unit
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_itl
 
 ARGUMENT_SPEC = dict(
     key_source=dict(type="str", choices=["local", "remote"], default="local"),
@@ -257,7 +256,7 @@ REQUIRED_IF = [("key_source", "remote", ("sftp_host", "sftp_user", "sftp_passwor
 
 def reset_itl(module):
     params = module.params
-    publisher = require_publisher(read_cluster(module), "ITL reset")
+    publisher = require_publisher(module, "ITL reset")
     version = release(module)
     command = reset_command(params["key_source"], params["sftp_host"], params["sftp_user"], params["p12_path"])
     result = dict(changed=True, command=command, commands=[command], release=version,
@@ -272,35 +271,34 @@ def reset_itl(module):
                                             params["key_source"]))
         return result
 
-    answer = run_dialog(module, command, reset_questions(
+    reset = change(module, command, reset_questions(
         params["key_source"], params["ccm_admin_password"], params["sftp_password"],
-        params["typed_answers"], params["char_delay"]))
-    output = answer["output"]
-    parsed = parse_output(parse_itl_reset, output, command)
-    result.update(stdout=output, stdout_lines=output.splitlines(), tftp_nodes=parsed["tftp_servers"])
+        params["typed_answers"], params["char_delay"]), parse_itl_reset)
+    parsed = reset.parsed
+    result.update(stdout=reset.output, stdout_lines=reset.output.splitlines(), tftp_nodes=parsed["tftp_servers"])
     if parsed["publisher_refused"]:
-        raise TaskFailed("'%s' failed: CUCM answered that %s is not the publisher (%s)"
-                         % (command, publisher["hostname"], " / ".join(parsed["errors"])),
-                         reason="subscriber", output=output, changed=False)
+        raise CucmError("'%s' failed: CUCM answered that %s is not the publisher (%s)"
+                        % (command, publisher["hostname"], " / ".join(parsed["errors"])), command,
+                        reason="subscriber", output=reset.output, changed=False)
 
     nodes = node_results(parsed, publisher["hostname"])
-    problem = delivery_problem(nodes, unique_lines(parsed["errors"] + answer["errors"]))
+    problem = delivery_problem(nodes, reset.errors)
     if problem:
         # A refused password or SFTP fetch stops CUCM before any node is touched.
         touched = any(n["transferred"] or n["tftp_restarted"] for n in nodes)
-        raise TaskFailed("'%s': %s" % (command, problem), reason="incomplete", output=output,
-                         changed=touched, nodes=nodes, tftp_nodes=parsed["tftp_servers"])
+        raise CucmError("'%s': %s" % (command, problem), command, reason="incomplete", output=reset.output,
+                        changed=touched, nodes=nodes, tftp_nodes=parsed["tftp_servers"])
     result.update(nodes=nodes, next_steps=next_steps(version, parsed["tftp_servers"], params["key_source"]))
 
-    itl, itl_text = run_parsed(module, "show itl", parse_show_itl)
+    itl, itl_text = read_itl(module)
     summary = summarize(itl)
     signer = summary.get("signer") or {}
     result["signer_after"] = {"unit": signer.get("unit"), "common_name": signer.get("common_name")}
     problem = signer_problem(summary, version, params["key_source"])
     if problem:
-        details = dict((k, v) for k, v in result.items() if k not in ("stdout", "stdout_lines"))
-        raise TaskFailed("'%s' reached every TFTP node, but %s" % (command, problem), reason="verify",
-                         output=output, show_itl_lines=itl_text.splitlines(), **details)
+        details = dict((k, v) for k, v in result.items() if k not in ("stdout", "stdout_lines", "command"))
+        raise CucmError("'%s' reached every TFTP node, but %s" % (command, problem), command, reason="verify",
+                        output=reset.output, show_itl_lines=itl_text.splitlines(), **details)
     if result["reset_signer_unit"] is None:
         module.warn("unknown release %r: the signer of the reset ITL could not be checked" % version)
     result["verified"] = True

@@ -44,8 +44,9 @@ attributes:
   idempotent:
     support: full
 notes:
-  - Runs on the publisher only. Preconditions (cucm-trust-primer section 6) - every node reachable, database
-    replication healthy, devices that support Security By Default.
+  - Runs on the publisher only. Preconditions (Cisco's article CUCM Mixed Mode with Tokenless CTL) - every node
+    reachable (CUCM copies the CTL to every node over SFTP), database replication healthy, devices that support
+    Security By Default (Jabber, many TelePresence units and 7940/7960 phones do not).
   - The command usually returns within a minute; set C(ansible_command_timeout) to C(300) for this task on slow
     clusters.
 seealso:
@@ -123,22 +124,19 @@ stdout_lines:
 """
 
 from ansible_collections.cucm.trust.plugins.module_utils import questions
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
-    read_activated_nodes,
-    read_cluster,
-    read_security_mode,
-    release,
-    require_publisher,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.ctl_commands import (
+from ansible_collections.cucm.trust.plugins.module_utils._ctl_commands import (
     MODE_COMMANDS,
     outcome_problem,
     predicted_restarts,
     required_restarts,
 )
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
+    read_activated_nodes,
+    read_security_mode,
+    release,
+    require_publisher,
+)
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_utils_ctl
 
 ARGUMENT_SPEC = dict(state=dict(type="str", choices=["mixed", "non_secure"], required=True))
@@ -146,7 +144,7 @@ ARGUMENT_SPEC = dict(state=dict(type="str", choices=["mixed", "non_secure"], req
 
 def set_security_mode(module):
     state = module.params["state"]
-    require_publisher(read_cluster(module), "changing the cluster security mode")
+    require_publisher(module, "changing the cluster security mode")
     before = read_security_mode(module)
     result = dict(changed=before != state, security_mode=before, security_mode_before=before,
                   command=None, commands=[], required_restarts=[], stdout_lines=[])
@@ -162,15 +160,14 @@ def set_security_mode(module):
         result["required_restarts"] = required_restarts(predicted_restarts(release(module)), activated)
         return result
 
-    answer = run_dialog(module, command, [questions.continue_yes()])
-    output = answer["output"]
-    parsed = parse_output(parse_utils_ctl, output, command)
+    mode_change = change(module, command, [questions.continue_yes()], parse_utils_ctl)
+    parsed, output = mode_change.parsed, mode_change.output
     result.update(stdout=output, stdout_lines=output.splitlines(), reset_phones=parsed["reset_phones"],
                   auto_registration_warning=parsed["auto_registration_warning"])
-    reason, problem = outcome_problem(parsed, answer["errors"])
+    reason, problem = outcome_problem(parsed, mode_change.errors)
     if problem:
-        raise TaskFailed("'%s' failed: %s" % (command, problem), reason=reason, output=output,
-                         changed=reason != "licence")
+        raise CucmError("'%s' failed: %s" % (command, problem), command, reason=reason, output=output,
+                        changed=reason != "licence")
     if parsed["auto_registration_warning"]:
         module.warn("CUCM warned: 'Auto-registration is enabled on at least one CM node.' Check that "
                     "auto-registration is still wanted now that the cluster is in mixed mode")
@@ -178,8 +175,8 @@ def set_security_mode(module):
     after = read_security_mode(module)
     result["security_mode"] = after
     if after != state:
-        raise TaskFailed("'%s' ran, but ClusterSecurityMode still says %s" % (command, after),
-                         reason="verify", output=output, changed=True)
+        raise CucmError("'%s' ran, but ClusterSecurityMode still says %s" % (command, after), command,
+                        reason="verify", output=output, changed=True)
 
     services = parsed["restart_services"]
     if not services:

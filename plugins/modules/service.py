@@ -123,15 +123,7 @@ stdout_lines:
   elements: str
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import run_parsed
-from ansible_collections.cucm.trust.plugins.module_utils.cucm import parse_output, run_dialog
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed, unique_lines
-from ansible_collections.cucm.trust.plugins.module_utils.module_runner import run_module
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
-    parse_service_control,
-    parse_utils_service_list,
-)
-from ansible_collections.cucm.trust.plugins.module_utils.services import (
+from ansible_collections.cucm.trust.plugins.module_utils._service import (
     TARGET_STATES,
     close_names,
     listed_line,
@@ -139,6 +131,9 @@ from ansible_collections.cucm.trust.plugins.module_utils.services import (
     service_command,
     wait_for_state,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import SERVICE_LIST, read_services
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_service_control
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
@@ -146,35 +141,29 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=300),
     poll_interval=dict(type="int", default=5),
 )
-SERVICE_LIST = "utils service list"
 
 
-def read_service(module, name):
-    """``(entry, list text)``; entry is ``{state, activated}`` or None when the list lacks it."""
-    listing, text = run_parsed(module, SERVICE_LIST, parse_utils_service_list)
-    return listing["services"].get(name), text
-
-
-def check_service(name, entry, text):
+def check_service(name, services, text):
+    """The service's ``{state, activated}``; CucmError unless it is listed and activated."""
+    entry = services.get(name)
     if entry is None:
-        services = parse_utils_service_list(text)["services"]
         close = close_names(name, list(services))
-        raise TaskFailed("'%s' is not a service on this node: %s does not list it%s"
-                         % (name, SERVICE_LIST, "; close names: %s" % ", ".join(close) if close else ""),
-                         reason="unknown_service", output=text)
+        raise CucmError("'%s' is not a service on this node: %s does not list it%s"
+                        % (name, SERVICE_LIST, "; close names: %s" % ", ".join(close) if close else ""),
+                        SERVICE_LIST, reason="unknown_service", output=text)
     if not entry["activated"]:
-        raise TaskFailed("'%s' is not activated on this node; %s says: %s"
-                         % (name, SERVICE_LIST, listed_line(text, name)), reason="not_activated", output=text)
+        raise CucmError("'%s' is not activated on this node; %s says: %s"
+                        % (name, SERVICE_LIST, listed_line(text, name)), SERVICE_LIST, reason="not_activated",
+                        output=text)
+    return entry
 
 
 def manage_service(module):
     params = module.params
     name, state = params["name"], params["state"]
     if params["poll_interval"] < 1 or params["wait_timeout"] < 0:
-        raise TaskFailed("poll_interval must be at least 1 and wait_timeout not negative", reason="arguments")
-    entry, text = read_service(module, name)
-    check_service(name, entry, text)
-    before = entry["state"]
+        raise CucmError("poll_interval must be at least 1 and wait_timeout not negative", reason="arguments")
+    before = check_service(name, *read_services(module))["state"]
     target = TARGET_STATES[state]
     result = dict(changed=False, name=name, state_before=before, state_after=before, transitions=[],
                   command=None, commands=[], stdout_lines=[])
@@ -190,26 +179,24 @@ def manage_service(module):
         return result
 
     # No question is expected: the dialog mechanism then fails on any question, quoting it.
-    answer = run_dialog(module, command, [])
-    output = answer["output"]
-    parsed = parse_output(parse_service_control, output, command)
-    result.update(stdout=output, stdout_lines=output.splitlines(), transitions=parsed["transitions"])
-    errors = unique_lines(parsed["errors"] + answer["errors"])
-    if errors:
-        raise TaskFailed("'%s' failed: CUCM printed: %s" % (command, " / ".join(errors)), reason="cli_error",
-                         output=output, changed=True, transitions=parsed["transitions"])
+    control = change(module, command, [], parse_service_control)
+    transitions = control.parsed["transitions"]
+    result.update(stdout=control.output, stdout_lines=control.output.splitlines(), transitions=transitions)
+    if control.errors:
+        raise CucmError("'%s' failed: CUCM printed: %s" % (command, " / ".join(control.errors)), command,
+                        reason="cli_error", output=control.output, changed=True, transitions=transitions)
 
     def current_state():
-        now, _text = read_service(module, name)
-        return now["state"] if now else None
+        entry = read_services(module)[0].get(name)
+        return entry["state"] if entry else None
 
     after, polls, reached = wait_for_state(current_state, target, params["wait_timeout"], params["poll_interval"])
     result.update(state_after=after, polls=polls)
     if not reached:
-        raise TaskFailed("'%s' returned, but %s still shows %s as %s after %s seconds (wanted %s)"
-                         % (command, SERVICE_LIST, name, after, params["wait_timeout"], target),
-                         reason="timeout", output=output, changed=True, state_before=before, state_after=after,
-                         transitions=parsed["transitions"], polls=polls)
+        raise CucmError("'%s' returned, but %s still shows %s as %s after %s seconds (wanted %s)"
+                        % (command, SERVICE_LIST, name, after, params["wait_timeout"], target), command,
+                        reason="timeout", output=control.output, changed=True, state_before=before,
+                        state_after=after, transitions=transitions, polls=polls)
     return result
 
 

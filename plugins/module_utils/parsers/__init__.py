@@ -28,7 +28,7 @@ from .service_control import parse_service_control
 from .show_network_cluster import parse_show_network_cluster
 from .show_trust_list import parse_show_ctl, parse_show_itl
 from .show_version import parse_show_version_active
-from .trust_list_sizes import trust_list_size_errors, trust_list_sizes
+from .trust_list_sizes import trust_list_size_errors
 from .utils_ctl import parse_utils_ctl
 from .utils_service_list import parse_utils_service_list
 
@@ -47,5 +47,4 @@ __all__ = (
     "parse_utils_ctl",
     "parse_utils_service_list",
     "trust_list_size_errors",
-    "trust_list_sizes",
 )

@@ -21,8 +21,8 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_show_ctl,
     parse_show_itl,
     trust_list_size_errors,
-    trust_list_sizes,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.parsers.trust_list_sizes import trust_list_sizes
 from cucm_lab import bootstrap, pki, render, trustbuild
 from cucm_lab import trustfile as tf
 from cucm_lab.model import CTL_FILE, ITL_FILE, SECURITY_MODE_MIXED, StoredFile

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils import backup_layout as layout
-from ansible_collections.cucm.trust.plugins.module_utils.p12_check import P12Error, open_p12
-from ansible_collections.cucm.trust.plugins.module_utils.sftp_target import (
+from ansible_collections.cucm.trust.plugins.module_utils import _backup_layout as layout
+from ansible_collections.cucm.trust.plugins.module_utils._p12_check import P12Error, open_p12
+from ansible_collections.cucm.trust.plugins.module_utils._sftp_target import (
     SftpTarget,
     SftpTargetError,
     normalize_fingerprint,

@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils import ctl_commands
+from ansible_collections.cucm.trust.plugins.module_utils import _ctl_commands as ctl_commands
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_utils_ctl
-from ansible_collections.cucm.trust.plugins.module_utils.queries import activated_nodes
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import activated_nodes
 
 DIALOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures", "dialogs")
 

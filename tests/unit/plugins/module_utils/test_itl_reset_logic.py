@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils import itl_reset
+from ansible_collections.cucm.trust.plugins.module_utils import _itl_reset as itl_reset
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_itl_reset, parse_show_itl
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 

@@ -3,7 +3,7 @@
 Service list lines are the ones cucm-cli-behaviour.md ("Services") shows.
 """
 
-from ansible_collections.cucm.trust.plugins.module_utils import services
+from ansible_collections.cucm.trust.plugins.module_utils import _service as services
 
 LIST = ("Requesting service status, please wait...\r\nSystem SSH [STARTED]\r\nService Manager is running\r\n"
         "Getting list of all services\r\n>> Return code = 0\r\nCisco Tftp[STARTED]\r\n"

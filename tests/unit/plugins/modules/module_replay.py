@@ -1,14 +1,15 @@
 """Run a state-changing module's logic against recorded CLI output, without SSH.
 
 ``ReplayConnection`` stands in for the network_cli connection a module reaches through
-``module_utils.cucm.get_connection``:
+``module_utils.cucm.connection``. Its ``dialog(command, questions)`` answers like the cliconf
+``dialog`` RPC, through the real ``Dialog`` class and its ``result()``:
 
-* ``get(command)`` answers read commands from texts the test provides: seed extracts
-  (tests/unit/fixtures/seeds), what the lab prints (``lab_texts``), or the layouts that
-  cucm-cli-behaviour.md documents (``reference_texts``);
-* ``dialog(command, questions)`` replays a seed dialog transcript (tests/unit/fixtures/dialogs)
-  through the real ``Dialog`` class, exactly as the cliconf plugin drives it: the module's
-  question specs must answer every question the seed shows, and secrets are masked.
+* read commands from texts the test provides: seed extracts (tests/unit/fixtures/seeds), what
+  the lab prints (``lab_texts``), or the layouts that cucm-cli-behaviour.md documents
+  (``reference_texts``);
+* commands that ask questions by replaying a seed dialog transcript (tests/unit/fixtures/dialogs)
+  exactly as the cliconf plugin drives it: the module's question specs must answer every
+  question the seed shows, and secrets are masked.
 
 Every command the module sends is recorded in ``sent``, so a test can check that nothing was
 typed after a refusal or in check mode.
@@ -21,8 +22,8 @@ import re
 
 from ansible.module_utils.connection import ConnectionError as AnsibleConnectionError
 
-from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import Dialog, DialogFailed, Question
-from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES, PROMPT_RE
+from ansible_collections.cucm.trust.plugins.plugin_utils._dialog import Dialog, DialogFailed, Question
+from ansible_collections.cucm.trust.plugins.terminal.cucm import PROMPT_RE
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures")
 
@@ -53,7 +54,7 @@ class FakeModule(object):
         self.params = params
         self.check_mode = check_mode
         self._diff = diff
-        self._cucm_connection = connection  # what get_connection() returns
+        self._cucm_connection = connection  # what module_utils.cucm.connection() returns
         self.warnings = []
 
     def warn(self, message):
@@ -75,33 +76,27 @@ class ReplayConnection(object):
     def get_device_info(self):
         return {"network_os": "cucm.trust.cucm", "network_os_version": self.version}
 
-    def get(self, command):
+    def dialog(self, command, questions=None, timeout=None, reuse=False):
         self.sent.append(command)
-        if command not in self.outputs:
-            raise AnsibleConnectionError("replay has no output for %r" % command)
-        texts = self.outputs[command]
-        return texts.pop(0) if len(texts) > 1 else texts[0]
-
-    def dialog(self, command, questions, timeout=None):
-        self.sent.append(command)
-        self.dialog_calls.append({"command": command, "questions": questions, "timeout": timeout})
-        recorded = self.dialogs[command]
-        if isinstance(recorded, list):
-            lines = recorded
+        if command in self.dialogs:
+            self.dialog_calls.append({"command": command, "questions": questions or [], "timeout": timeout})
+            recorded = self.dialogs[command]
+            if isinstance(recorded, list):
+                lines = recorded
+            else:
+                seed_command, lines = dialog_fixture(recorded)
+                assert seed_command == command, "the module typed %r, the seed shows %r" % (command, seed_command)
+        elif command in self.outputs:
+            texts = self.outputs[command]
+            lines = (texts.pop(0) if len(texts) > 1 else texts[0]).splitlines()
         else:
-            seed_command, lines = dialog_fixture(recorded)
-            assert seed_command == command, "the module typed %r, the seed shows %r" % (command, seed_command)
-        dialog = Dialog(command, [Question.from_spec(q) for q in questions], PROMPT_RE)
+            raise AnsibleConnectionError("replay has no output for %r" % command)
+        dialog = Dialog(command, [Question.from_spec(q) for q in questions or []], PROMPT_RE)
         try:
-            replay(dialog, command, questions, lines)
+            replay(dialog, command, questions or [], lines)
         except DialogFailed as exc:
-            # As the cliconf plugin reports it through the persistent connection.
-            raise AnsibleConnectionError(json.dumps(
-                {"reason": exc.reason, "message": str(exc), "output": exc.transcript}))
-        transcript = dialog.transcript()
-        errors = [line for line in transcript.splitlines()
-                  if any(regex.search(line.encode("utf-8")) for regex in ERROR_RES)]
-        return {"output": transcript, "answered": dialog.answered, "errors": errors}
+            return dialog.result(exc.failure("replay"))
+        return dialog.result()
 
 
 def replay(dialog, command, questions, lines, chunk=7):

@@ -4,8 +4,8 @@ The mixed-mode answer ("1") is what the lab prints."""
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.queries import CLUSTER_SECURITY_MODE
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import CLUSTER_SECURITY_MODE
 from ansible_collections.cucm.trust.plugins.modules import ctl_file
 from lab_texts import lab_cluster, run_sql
 from module_replay import FakeModule, ReplayConnection, dialog_fixture, run_main, seed
@@ -43,7 +43,7 @@ def test_no_ctl_file_nothing_to_do():
 def test_refuses_in_mixed_mode():
     lab = lab_cluster("cucm-1051-a", "10.5", 1, security_mode=1)
     conn = connection(STALE_CTL, mode=run_sql(lab, CLUSTER_SECURITY_MODE))
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         ctl_file.remove_ctl_file(FakeModule({"state": "absent"}, conn))
     assert caught.value.reason == "mixed"
     assert conn.sent == ["show ctl", CLUSTER_SECURITY_MODE]

@@ -10,12 +10,9 @@
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.queries import (
-    CERTIFICATE_TRUST_ROLES,
-    CLUSTER_SECURITY_MODE,
-    NODE_SERVICES,
-)
+from ansible_collections.cucm.trust.plugins.module_utils._ctl_compare import CERTIFICATE_TRUST_ROLES
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import CLUSTER_SECURITY_MODE, NODE_SERVICES
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
 from ansible_collections.cucm.trust.plugins.modules import ctl_update
 from cucm_lab import bootstrap
 from cucm_lab.model import CERT_CALLMANAGER
@@ -75,7 +72,7 @@ def test_check_mode_reports_the_etokens_that_would_go(lab10):
 
 def test_refuses_when_the_cluster_is_not_mixed(lab10):
     conn = connection(lab10, "10.5.2.15900-8", "", mode=seed("002_ja_run_sql_cluster_security_mode.txt"))
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         ctl_update.update_ctl(FakeModule({"when": "always"}, conn))
     assert caught.value.reason == "not_mixed"
     assert "there is no CTL to update" in str(caught.value)
@@ -84,7 +81,7 @@ def test_refuses_when_the_cluster_is_not_mixed(lab10):
 
 def test_refuses_on_a_subscriber(lab10):
     conn = connection(lab10, "10.5.2.15900-8", "", local="cucm-1051-a-sub1")
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         ctl_update.update_ctl(FakeModule({"when": "always"}, conn))
     assert caught.value.reason == "subscriber"
     assert conn.sent == ["show network cluster"]
@@ -140,7 +137,7 @@ def test_if_stale_check_mode_lists_the_differences(lab12):
 def test_fails_when_the_ctl_is_still_stale_afterwards(lab12):
     before, certificates, _after = stale_then_updated(lab12)
     conn = connection(lab12, RELEASE_12, [before, before], certificates=certificates)
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         ctl_update.update_ctl(FakeModule({"when": "if_stale"}, conn))
     assert caught.value.reason == "verify"
     assert "still differs from the database: cucm-1051-a-pub CallManager (serial_differs)" in str(caught.value)

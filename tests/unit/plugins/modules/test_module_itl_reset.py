@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.queries import NODE_SERVICES
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import NODE_SERVICES
 from ansible_collections.cucm.trust.plugins.modules import itl_reset
 from lab_texts import lab_cluster, run_sql
 from module_replay import FakeModule, ReplayConnection, dialog_fixture, run_main, seed
@@ -77,7 +77,7 @@ def test_remotekey_answers_sftp_then_ccm_password_and_masks_both():
 
 def test_refuses_on_a_subscriber_before_typing_anything():
     conn = connection(local="test10sub")
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         itl_reset.reset_itl(FakeModule(params(), conn))
     assert str(caught.value) == "test10sub is a subscriber; ITL reset runs on the publisher test10pub"
     assert caught.value.reason == "subscriber"
@@ -112,7 +112,7 @@ def test_check_mode_without_database_says_unknown():
 
 def test_fails_when_show_itl_still_shows_the_normal_signer():
     conn = connection(itl_after="001_ja_show_itl_before_reset.txt")
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         itl_reset.reset_itl(FakeModule(params(), conn))
     assert caught.value.reason == "verify"
     assert "signed by test10pub.joemar2.lab (CallManager)" in str(caught.value)
@@ -123,7 +123,7 @@ def test_fails_when_show_itl_still_shows_the_normal_signer():
 
 def test_on_12_an_itlrecovery_signed_itl_after_reset_fails():
     conn = connection(version="12.5.1.14900-63")
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         itl_reset.reset_itl(FakeModule(params(), conn))
     assert "a localkey reset ITL is signed by CallManager" in str(caught.value)
 

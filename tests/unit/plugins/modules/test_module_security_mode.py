@@ -7,8 +7,8 @@ names; ``show network cluster`` follows cucm-cli-behaviour.md.
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
-from ansible_collections.cucm.trust.plugins.module_utils.queries import CLUSTER_SECURITY_MODE, NODE_SERVICES
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import CLUSTER_SECURITY_MODE, NODE_SERVICES
 from ansible_collections.cucm.trust.plugins.modules import security_mode
 from lab_texts import lab_cluster, run_sql
 from module_replay import FakeModule, ReplayConnection, dialog_fixture, run_main, seed
@@ -71,7 +71,7 @@ def test_check_mode_predicts_restarts_and_types_nothing(lab):
 
 def test_refuses_on_a_subscriber(lab):
     conn = connection(lab, local="cucm-1051-a-sub1")
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         security_mode.set_security_mode(FakeModule({"state": "mixed"}, conn))
     assert str(caught.value) == ("cucm-1051-a-sub1 is a subscriber; changing the cluster security mode runs on "
                                  "the publisher cucm-1051-a-pub")
@@ -80,7 +80,7 @@ def test_refuses_on_a_subscriber(lab):
 
 def test_fails_when_the_mode_did_not_change(lab):
     conn = connection(lab, modes=[SEED_MODE_0])  # still 0 after the command
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         security_mode.set_security_mode(FakeModule({"state": "mixed"}, conn))
     assert caught.value.reason == "verify"
     assert str(caught.value) == "'utils ctl set-cluster mixed-mode' ran, but ClusterSecurityMode still says non_secure"

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import TaskFailed
+from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
 from ansible_collections.cucm.trust.plugins.modules import service
 from module_replay import FakeModule, ReplayConnection, run_main
 from reference_texts import utils_service_list, utils_service_restart
@@ -58,7 +58,7 @@ def test_a_node_that_never_prints_started_is_polled(no_sleep):
 def test_gives_up_after_wait_timeout(no_sleep):
     conn = ReplayConnection("12.5.1.14900-63", {LIST: [listing("STARTED"), listing("STARTING")]},
                             {RESTART: utils_service_restart("Cisco Tftp", ["STOPPING", "STARTING"])})
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         service.manage_service(FakeModule(params(wait_timeout=4, poll_interval=2), conn))
     assert caught.value.reason == "timeout"
     assert "still shows Cisco Tftp as STARTING" in str(caught.value)
@@ -83,7 +83,7 @@ def test_check_mode_says_what_it_would_do():
 
 def test_refuses_a_service_that_is_not_activated():
     conn = ReplayConnection("12.5.1.14900-63", {LIST: listing("STARTED")})
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         service.manage_service(FakeModule(params(name="Cisco DirSync"), conn))
     assert str(caught.value) == ("'Cisco DirSync' is not activated on this node; utils service list says: "
                                  "Cisco DirSync[STOPPED]  Service Not Activated")
@@ -92,7 +92,7 @@ def test_refuses_a_service_that_is_not_activated():
 
 def test_refuses_an_unknown_service_with_close_names():
     conn = ReplayConnection("12.5.1.14900-63", {LIST: listing("STARTED")})
-    with pytest.raises(TaskFailed) as caught:
+    with pytest.raises(CucmError) as caught:
         service.manage_service(FakeModule(params(name="Cisco TFTP"), conn))
     assert caught.value.reason == "unknown_service"
     assert str(caught.value) == ("'Cisco TFTP' is not a service on this node: utils service list does not list it; "

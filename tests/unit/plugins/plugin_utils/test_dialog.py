@@ -11,7 +11,7 @@ import re
 import pytest
 
 from ansible_collections.cucm.trust.plugins.module_utils import questions as q
-from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import Dialog, DialogFailed, Question
+from ansible_collections.cucm.trust.plugins.plugin_utils._dialog import Dialog, DialogFailed, Question
 from ansible_collections.cucm.trust.plugins.terminal.cucm import PROMPT_RE
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "dialogs")

@@ -18,7 +18,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_service_control,
     parse_utils_ctl,
 )
-from ansible_collections.cucm.trust.plugins.plugin_utils.dialog import MASK
+from ansible_collections.cucm.trust.plugins.plugin_utils._dialog import MASK
 
 DIALOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "fixtures", "dialogs")
 RESTART_TFTP_AND_CALLMANAGER = ["Cisco Tftp", "Cisco CallManager"]

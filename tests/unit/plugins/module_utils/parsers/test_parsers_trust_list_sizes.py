@@ -14,8 +14,8 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_show_ctl,
     parse_show_itl,
     trust_list_size_errors,
-    trust_list_sizes,
 )
+from ansible_collections.cucm.trust.plugins.module_utils.parsers.trust_list_sizes import trust_list_sizes
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "fixtures", "seeds")
 

@@ -4,6 +4,8 @@
 
 """One line per cluster from what each host of an itl_recovery_backup play recorded.
 
+Private to cucm.trust: used by plugins/filter/backup_report.py only (and its tests); not an API.
+
 Input items: ``{host, cluster, role, result}`` where ``result`` is the module's result (or a
 failure ``{failed, msg}``). A cluster is OK only when its publisher produced a verified backup.
 """

@@ -4,6 +4,8 @@
 
 """Where ITLRecovery backups live on the SFTP server and which ones retention may remove.
 
+Private to cucm.trust: used by plugins/modules/itl_recovery_backup.py only (and its tests); not an API.
+
 ``<sftp_directory>/<cluster>/<UTC timestamp>/ITLRecovery.p12`` plus ``cucm-trust-backup.json``
 beside it. The metadata file is how the module recognises its own directories: a directory
 without it is never touched.

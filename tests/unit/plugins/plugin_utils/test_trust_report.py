@@ -3,7 +3,7 @@
 import os
 
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_show_ctl, parse_show_itl
-from ansible_collections.cucm.trust.plugins.module_utils.report import build_report
+from ansible_collections.cucm.trust.plugins.plugin_utils._trust_report import build_report
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 
 SEEDS = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "seeds")

@@ -2,7 +2,11 @@
 # Copyright: cucm.trust contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Filters that turn `show itl` / `show ctl` text into data, for people using cli_command."""
+"""What the parse_show_itl and parse_show_ctl filters share: accept what cli_command returns.
+
+Private to cucm.trust: used by plugins/filter/parse_show_itl.py and plugins/filter/parse_show_ctl.py
+only (and their tests); not an API.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,15 +15,12 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
-    ParserError,
-    parse_show_ctl,
-    parse_show_itl,
-)
+from ansible_collections.cucm.trust.plugins.module_utils.parsers import ParserError
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 
 
-def _parse(parser, name, data, with_summary):
+def parse_trust_list(parser, name, data, with_summary):
+    """``parser`` on a string, a list of lines or a registered result (its ``stdout``)."""
     if isinstance(data, dict) and "stdout" in data:
         data = data["stdout"]
     if isinstance(data, (list, tuple)):
@@ -33,17 +34,14 @@ def _parse(parser, name, data, with_summary):
     return parsed
 
 
-def cucm_parse_show_itl(data, summary=False):
-    return _parse(parse_show_itl, "parse_show_itl", data, summary)
+def trust_list_filter(name, parser):
+    """The ``FilterModule`` class of the filter ``name``, which runs ``parser``."""
 
+    def parse(data, summary=False):
+        return parse_trust_list(parser, name, data, summary)
 
-def cucm_parse_show_ctl(data, summary=False):
-    return _parse(parse_show_ctl, "parse_show_ctl", data, summary)
+    class FilterModule(object):
+        def filters(self):
+            return {name: parse}
 
-
-class FilterModule(object):
-    def filters(self):
-        return {
-            "parse_show_itl": cucm_parse_show_itl,
-            "parse_show_ctl": cucm_parse_show_ctl,
-        }
+    return FilterModule

@@ -4,6 +4,8 @@
 
 """``utils service restart|start|stop``: what to type, whether to, and waiting for the result.
 
+Private to cucm.trust: used by plugins/modules/service.py only (and its tests); not an API.
+
 Some nodes never print ``[STARTED]`` while restarting (cucm-trust-primer.md section 7), so
 the outcome is read from ``utils service list``, polled a bounded number of times.
 """

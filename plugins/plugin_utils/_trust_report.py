@@ -4,6 +4,8 @@
 
 """Cluster-wide trust findings from the per-node facts the trust_report role gathers.
 
+Private to cucm.trust: used by plugins/filter/trust_report.py only (and its tests); not an API.
+
 Input: one dict per inventory host - ``host``, ``group`` (inventory group of its cluster), and
 either ``error`` (the node could not be read) or ``cluster`` / ``itl`` / ``ctl`` (the results of
 cucm.trust.cluster_info, itl_info and ctl_info). Output: per-cluster node rows and findings, and

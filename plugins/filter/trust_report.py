@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cucm.trust.plugins.module_utils.report import build_report
+from ansible_collections.cucm.trust.plugins.plugin_utils._trust_report import build_report
 
 
 def cucm_trust_report(nodes, hosts=None):

@@ -4,6 +4,8 @@
 
 """The backup SFTP server as the controller sees it: host-key checked, small operations.
 
+Private to cucm.trust: used by plugins/modules/itl_recovery_backup.py only (and its tests); not an API.
+
 CUCM pushes ``ITLRecovery.p12`` to the SFTP server; the module then checks from the controller
 what really landed there. The controller's connection verifies the server's host key against
 the fingerprints the user gave (MD5 ``aa:bb:..`` as CUCM prints it, or ``SHA256:...``), against

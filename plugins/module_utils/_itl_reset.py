@@ -4,6 +4,8 @@
 
 """Bulk ITL reset (``utils itl reset localkey|remotekey``): what to type, and what it did.
 
+Private to cucm.trust: used by plugins/modules/itl_reset.py only (and its tests); not an API.
+
 Pure functions on parsed data (``parsers.parse_itl_reset``, ``trust_facts.summarize``); the
 module ``cucm.trust.itl_reset`` does the I/O. Background: cucm-trust-primer.md section 4.
 """

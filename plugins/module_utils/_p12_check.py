@@ -2,7 +2,10 @@
 # Copyright: cucm.trust contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Open an ITLRecovery.p12 the way a recovery would: with the cluster security password."""
+"""Open an ITLRecovery.p12 the way a recovery would: with the cluster security password.
+
+Private to cucm.trust: used by plugins/modules/itl_recovery_backup.py only (and its tests); not an API.
+"""
 
 from __future__ import absolute_import, division, print_function
 

@@ -4,6 +4,8 @@
 
 """Backend-neutral access to network_cli's interactive shell channel.
 
+Private to cucm.trust: used by plugins/cliconf/cucm.py only (and its tests); not an API.
+
 network_cli offers "send a command and read until a prompt". The dialog mechanism and the
 per-task resynchronisation also need "read whatever arrives within t seconds" and "send bytes
 without logging or recording them" (passwords). Both backends expose that on the channel object
@@ -91,7 +93,7 @@ class ShellChannel(object):
     def type_slowly(self, data, delay):
         """Send one byte at a time: some CUCM input modes drop characters typed in one burst."""
         for index in range(len(data)):
-            self._shell.sendall(data[index:index + 1])
+            self.send(data[index:index + 1])
             time.sleep(delay)
 
     def drain(self, quiet=0.25, limit=3.0):

@@ -4,6 +4,8 @@
 
 """``utils ctl set-cluster ...`` / ``utils ctl update CTLFile``: commands, outcome, restarts.
 
+Private to cucm.trust: used by plugins/modules/security_mode.py and plugins/modules/ctl_update.py only (and its tests); not an API.
+
 Shared by ``cucm.trust.security_mode`` and ``cucm.trust.ctl_update``. Pure functions on the
 dict returned by ``parsers.parse_utils_ctl``.
 """
@@ -12,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cucm.trust.plugins.module_utils.failures import unique_lines
 from ansible_collections.cucm.trust.plugins.module_utils.release import release_tuple
 
 MODE_COMMANDS = {
@@ -20,13 +21,6 @@ MODE_COMMANDS = {
     "non_secure": "utils ctl set-cluster non-secure-mode",
 }
 UPDATE_COMMAND = "utils ctl update CTLFile"
-
-# The line that says the operation is done (seed 002, cucm-cli-behaviour.md).
-COMPLETION_LINES = {
-    "mixed": "Cluster set to Mixed Mode",
-    "non_secure": "Cluster set to Non Secure Mode",
-    "update": "CTL file Updated",
-}
 
 # Seed 002 (10.5): "Please Restart the TFTP and Cisco CallManager services on all nodes".
 BASE_RESTARTS = ["Cisco Tftp", "Cisco CallManager"]
@@ -48,7 +42,7 @@ def predicted_restarts(version):
 def required_restarts(services, activated):
     """``[{service, nodes}]``: each service to restart and the nodes that have it activated.
 
-    ``activated`` is ``queries.activated_nodes()`` output, or None when the database could not
+    ``activated`` is ``cluster_state.read_activated_nodes()`` output, or None when the database could not
     be read (``nodes`` is then None: unknown).
     """
     return [
@@ -57,18 +51,18 @@ def required_restarts(services, activated):
     ]
 
 
-def outcome_problem(parsed, dialog_errors):
+def outcome_problem(parsed, errors):
     """``(reason, message)`` when the command did not do its job, else ``(None, None)``.
 
-    A missing completion line alone is not a failure: the modules verify the effect itself
-    (ClusterSecurityMode, ``show ctl``), which is what matters.
+    ``errors`` are the error lines of the change (``cucm.change``). A missing completion line
+    alone is not a failure: the modules verify the effect itself (ClusterSecurityMode,
+    ``show ctl``), which is what matters.
     """
     if parsed["licence_refused"]:
         return "licence", (
             "CUCM refused: mixed mode needs export-controlled licensing from 11.5(1)SU3 (Smart "
             "Licensing with 'Allow export-controlled functionality'). CUCM printed: %s"
             % " / ".join(parsed["errors"]))
-    errors = unique_lines(list(parsed["errors"]) + list(dialog_errors))
     if errors:
         return "cli_error", "CUCM printed: %s" % " / ".join(errors)
     return None, None

@@ -4,8 +4,11 @@
 
 """The one mechanism that answers the questions CUCM CLI commands ask.
 
+Private to cucm.trust: used by plugins/cliconf/cucm.py only (and its tests).
+
 Pure logic, no I/O: the cliconf plugin feeds it what the device prints and does what it says
-(answer a question, keep reading, stop). Rules:
+(answer a question, keep reading, stop). ``Dialog.result`` is what the cliconf ``dialog`` RPC
+returns to modules (read by plugins/module_utils/cucm.py). Rules:
 
 * every expected question is answered at most ``max_times`` (default once); a question asked
   again means the previous answer was refused (wrong password...) and ends the dialog;
@@ -24,6 +27,8 @@ import re
 
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 
+from ansible_collections.cucm.trust.plugins.terminal.cucm import ERROR_RES
+
 # What an unexpected question looks like once the device has gone quiet after printing it.
 QUESTION_LIKE_RE = re.compile(rb"(?:[?:]|\((?:y/n|yes/no)\)|\[(?:y/n|yes/no)\])\s*$", re.I)
 MASK = "********"
@@ -36,6 +41,10 @@ class DialogFailed(Exception):
         super(DialogFailed, self).__init__(message)
         self.transcript = transcript
         self.reason = reason
+
+    def failure(self, host=None):
+        """The ``failure`` entry of the dialog result."""
+        return {"reason": self.reason, "message": to_text(self), "host": host}
 
 
 class Guard(object):
@@ -146,7 +155,18 @@ class Dialog(object):
         index = after_echo.find(self.command)
         if index >= 0:
             after_echo = after_echo[index + len(self.command):]
+        else:
+            # No echo yet: a prompt redrawn before it belongs to the previous command.
+            after_echo = _without_leading_prompts(after_echo, self.prompt_re)
         return bool(self.prompt_re.search(after_echo))
+
+    def result(self, failure=None):
+        """The reply of the cliconf ``dialog`` RPC: ``output`` (the masked transcript),
+        ``answered``, ``errors`` (lines that mean the command failed) and ``failure`` (None, or
+        ``DialogFailed.failure()``). module_utils/cucm.py documents how modules read it."""
+        output = self.transcript()
+        return {"output": output, "answered": list(self.answered), "errors": error_lines(output),
+                "failure": failure}
 
     def transcript(self):
         """The output as text: echo and final prompt removed, CRLF folded, secrets masked."""
@@ -169,5 +189,21 @@ class Dialog(object):
         return "\n".join(lines)
 
 
+def error_lines(text):
+    """The lines of ``text`` that mean the command failed (the terminal plugin's error markers)."""
+    return [line for line in text.splitlines() if any(regex.search(to_bytes(line)) for regex in ERROR_RES)]
+
+
 def _last_line(data):
     return re.split(rb"[\r\n]", data)[-1]
+
+
+def _without_leading_prompts(data, prompt_re):
+    """``data`` without the line breaks and bare prompts it starts with."""
+    rest = data.lstrip(b"\r\n")
+    while rest:
+        line = re.match(rb"[^\r\n]*", rest).group(0)
+        if not prompt_re.search(line):
+            break
+        rest = rest[len(line):].lstrip(b"\r\n")
+    return rest
