@@ -32,6 +32,21 @@ def test_healthy_lab_has_no_findings(lab_factory, runner):
     assert "findings: none" in proc.stdout
 
 
+def test_report_sends_each_command_once_per_node(lab_factory, runner):
+    # Release and membership are read once per session and reused; one task reads each node.
+    lab = lab_factory(nodes=3, release="12.5")
+    lab.control("POST", "/actions/reset-stats", {})
+    proc, report = run_report(runner, lab)
+    assert_ok(proc)
+    assert report["finding_count"] == 0, report["text"]
+    for host, node in lab.control("GET", "/stats")["nodes"].items():
+        history = node["history"]
+        assert "show itl" in history and "show ctl" in history and "show network cluster" in history, (host, history)
+        repeated = sorted(set(line for line in history if history.count(line) > 1))
+        assert repeated == [], (host, history)
+        assert node["logins"] == 1, (host, node)
+
+
 def test_every_kind_of_broken_trust_is_found(lab_factory, runner):
     lab = lab_factory(nodes=3, release="12.5")
     # New ITLRecovery key on the publisher, picked up by its Tftp only: the TFTP nodes now
