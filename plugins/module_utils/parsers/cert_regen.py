@@ -38,20 +38,22 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, answered_question, read_transcript, sort_unknown
+from .transcript import Rule, TranscriptReader, answered_question
 
 _COMMAND = re.compile(r"^set cert regen (?P<unit>\S+)$")
 _UNIT = r"[A-Za-z][A-Za-z0-9-]*"
 
 
-class _CertRegenReader(object):
+class _CertRegenReader(TranscriptReader):
+    WHAT = "set cert regen"
+
     def __init__(self):
+        super(_CertRegenReader, self).__init__()
         self.unit = None
         self.regenerated = False
         self.hold = None
         self.restart_advice = False
         self.backup_advice = False
-        self.errors = []
         self.rules = [
             Rule(r"^WARNING: This operation will overwrite any CA signed certificate previously imported"
                  r" for (?P<unit>%s)\.?$" % _UNIT, wraps=True),
@@ -85,8 +87,7 @@ class _CertRegenReader(object):
         self.unit = self.unit or match.group("requested")
         self.errors.append(match.group(0))
 
-    def result(self, command, unknown):
-        errors, other = sort_unknown(unknown)
+    def facts(self, command, unknown_errors):
         echoed = _COMMAND.match(command or "")
         return {
             "unit": echoed.group("unit") if echoed else self.unit,
@@ -94,13 +95,8 @@ class _CertRegenReader(object):
             "hold": self.hold,
             "restart_advice": self.restart_advice,
             "backup_advice": self.backup_advice,
-            "errors": self.errors + errors,
-            "other": other,
         }
-
 
 def parse_cert_regen(text):
     """``set cert regen <unit>`` transcript -> dict (see the module docstring); raises ParserError."""
-    reader = _CertRegenReader()
-    command, unknown = read_transcript(text, reader.rules, "set cert regen")
-    return reader.result(command, unknown)
+    return _CertRegenReader.parse(text)

@@ -25,13 +25,16 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, answered_question, read_transcript, sort_unknown
+from .transcript import Rule, TranscriptReader, answered_question
 
 _COMMAND = re.compile(r"^file delete \S+ (?P<file>.+)$")
 
 
-class _FileDeleteReader(object):
+class _FileDeleteReader(TranscriptReader):
+    WHAT = "file delete"
+
     def __init__(self):
+        super(_FileDeleteReader, self).__init__()
         self.found = None
         self.deleted = None
         self.rules = [
@@ -44,20 +47,14 @@ class _FileDeleteReader(object):
         self.found = int(match.group("found"))
         self.deleted = int(match.group("deleted"))
 
-    def result(self, command, unknown):
-        errors, other = sort_unknown(unknown)
+    def facts(self, command, unknown_errors):
         echoed = _COMMAND.match(command or "")
         return {
             "file": echoed.group("file") if echoed else None,
             "found": self.found,
             "deleted": self.deleted,
-            "errors": errors,
-            "other": other,
         }
-
 
 def parse_file_delete(text):
     """``file delete <area> <file>`` transcript -> dict (see the module docstring)."""
-    reader = _FileDeleteReader()
-    command, unknown = read_transcript(text, reader.rules, "file delete")
-    return reader.result(command, unknown)
+    return _FileDeleteReader.parse(text)

@@ -48,14 +48,17 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, after_secret, answered_question, read_transcript, secret_question, sort_unknown
+from .transcript import Rule, TranscriptReader, after_secret, answered_question, secret_question
 
 _COMMAND = re.compile(r"^file get \S+ (?P<file>.+)$")
 _NOT_FOUND = re.compile(r"\bno such file\b|\bnot found\b", re.IGNORECASE)
 
 
-class _FileGetReader(object):
+class _FileGetReader(TranscriptReader):
+    WHAT = "file get"
+
     def __init__(self):
+        super(_FileGetReader, self).__init__()
         self.files_affected = None
         self.size_bytes = None
         self.host_key = None
@@ -108,8 +111,7 @@ class _FileGetReader(object):
     def _downloading(self, match):
         self.downloaded_file = match.group("path")
 
-    def result(self, command, unknown):
-        errors, other = sort_unknown(unknown)
+    def facts(self, command, unknown_errors):
         echoed = _COMMAND.match(command or "")
         return {
             "file": echoed.group("file") if echoed else None,
@@ -118,14 +120,9 @@ class _FileGetReader(object):
             "host_key": self.host_key,
             "transfer_completed": self.transfer_completed,
             "downloaded_file": self.downloaded_file,
-            "not_found": self.files_affected == 0 or any(_NOT_FOUND.search(line) for line in errors),
-            "errors": errors,
-            "other": other,
+            "not_found": self.files_affected == 0 or any(_NOT_FOUND.search(line) for line in unknown_errors),
         }
-
 
 def parse_file_get(text):
     """``file get tftp <file>`` transcript -> dict (see the module docstring); raises ParserError."""
-    reader = _FileGetReader()
-    command, unknown = read_transcript(text, reader.rules, "file get")
-    return reader.result(command, unknown)
+    return _FileGetReader.parse(text)

@@ -52,7 +52,7 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, after_secret, read_transcript, secret_question, sort_unknown
+from .transcript import Rule, TranscriptReader, after_secret, secret_question
 
 _COMMAND = re.compile(r"^utils itl reset (?P<key>localkey|remotekey)\b")
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
@@ -62,8 +62,11 @@ _HOSTNAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 _MAX_LISTED_NODES = 64
 
 
-class _ItlResetReader(object):
+class _ItlResetReader(TranscriptReader):
+    WHAT = "utils itl reset"
+
     def __init__(self):
+        super(_ItlResetReader, self).__init__()
         self.publisher_refused = False
         self.servers = []
         self.server_count = None
@@ -71,7 +74,6 @@ class _ItlResetReader(object):
         self.generating = False
         self.nodes = {}
         self.mentioned = []  # node names in the order the output first names them
-        self.errors = []
         self.noise = []
         self.rules = [
             Rule(secret_question(r"Enter CCM Administrator password ?:"), after_secret),
@@ -140,9 +142,7 @@ class _ItlResetReader(object):
     def _transferred(self, match):
         self._node(match.group("name"))["transferred"] = True
 
-    def result(self, command, unknown):
-        errors, other = sort_unknown(unknown)
-        errors = self.errors + errors
+    def facts(self, command, unknown_errors):
         key = _COMMAND.match(command or "")
         named = self.servers + [name for name in self.mentioned if name not in self.servers]
         return {
@@ -150,16 +150,11 @@ class _ItlResetReader(object):
             "publisher_refused": self.publisher_refused,
             "tftp_servers": list(self.servers),
             "tftp_server_count": self.server_count,
-            "generated": self.generated or (self.generating and not errors),
+            "generated": self.generated or (self.generating and not (self.errors or unknown_errors)),
             "nodes": [self.nodes[name] for name in named],
-            "errors": errors,
             "noise": self.noise,
-            "other": other,
         }
-
 
 def parse_itl_reset(text):
     """``utils itl reset localkey|remotekey`` transcript -> dict (see the module docstring)."""
-    reader = _ItlResetReader()
-    command, unknown = read_transcript(text, reader.rules, "utils itl reset")
-    return reader.result(command, unknown)
+    return _ItlResetReader.parse(text)

@@ -38,14 +38,17 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, is_error, read_transcript, sort_unknown
+from .transcript import Rule, TranscriptReader, is_error
 
 _COMMAND = re.compile(r"^utils service (?P<action>restart|start|stop) (?P<service>.+)$", re.IGNORECASE)
 _STATE = r"^(?P<name>\S.*?)\s*\[\s*(?P<state>[A-Z][A-Z ]*?)\s*\](?:\s+(?P<note>.*))?$"
 
 
-class _ServiceControlReader(object):
+class _ServiceControlReader(TranscriptReader):
+    WHAT = "utils service"
+
     def __init__(self):
+        super(_ServiceControlReader, self).__init__()
         self.states = []  # (service name, state, note, line) of every state line
         self.rules = [
             Rule(r"^(?:Don't|Do not) press Ctrl[-+]c while the service is\b.*$", flags=re.IGNORECASE),
@@ -59,32 +62,26 @@ class _ServiceControlReader(object):
     def _state(self, match):
         self.states.append((match.group("name"), match.group("state"), match.group("note"), match.group(0)))
 
-    def result(self, command, unknown):
+    def facts(self, command, unknown_errors):
         echoed = _COMMAND.match(command or "")
         service = echoed.group("service") if echoed else None
         if service is None and self.states:
             service = self.states[0][0]
-        transitions, errors, other = [], [], []
+        transitions = []
         for name, state, note, line in self.states:
             if name != service:
-                other.append(line)
+                self.other.append(line)
                 continue
             transitions.append(state)
             if note and is_error(note):
-                errors.append(line)
-        unknown_errors, unknown_other = sort_unknown(unknown)
+                self.errors.append(line)
         return {
             "action": echoed.group("action").lower() if echoed else None,
             "service": service,
             "transitions": transitions,
             "final_state": transitions[-1] if transitions else None,
-            "errors": errors + unknown_errors,
-            "other": other + unknown_other,
         }
-
 
 def parse_service_control(text):
     """``utils service restart|start|stop`` transcript -> dict (see the module docstring)."""
-    reader = _ServiceControlReader()
-    command, unknown = read_transcript(text, reader.rules, "utils service")
-    return reader.result(command, unknown)
+    return _ServiceControlReader.parse(text)

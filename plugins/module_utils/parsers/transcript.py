@@ -7,9 +7,9 @@ Such commands print progress sentences, the questions they ask with the typed an
 them, a few result lines, and sometimes debug noise. CUCM wraps long sentences at the terminal
 width (``... on all nodes in`` / ``the cluster that run these services``). A parser describes
 the lines it knows as ``Rule`` s; ``read_transcript`` feeds every line of the output to the first
-rule that matches it and hands back the lines no rule knows, for the caller to sort into
-``errors`` (``is_error``) and ``other``: CUCM's wording varies between releases, so an unknown
-line is never a reason to fail.
+rule that matches it and hands back the lines no rule knows, sorted into ``errors``
+(``is_error``) and ``other``: CUCM's wording varies between releases, so an unknown line is never
+a reason to fail. Each parser is a ``TranscriptReader``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -113,3 +113,34 @@ def is_error(line):
 def sort_unknown(lines):
     """``(errors, other)``: the unknown lines that read like failures, and the rest."""
     return [line for line in lines if is_error(line)], [line for line in lines if not is_error(line)]
+
+
+class TranscriptReader(object):
+    """Base of the parsers of state-changing commands: ``parse(text)`` returns their dict.
+
+    A subclass names the command in ``WHAT`` (for the error on empty output), fills
+    ``self.rules`` and returns its own keys from ``facts(command, unknown_errors)`` (``command``:
+    the echoed command or None; ``unknown_errors``: the unknown lines that read like failures).
+    Lines its rules recognise as errors go to ``self.errors``, lines it sets aside to
+    ``self.other``; the result's ``errors`` and ``other`` add the unknown lines after them.
+    """
+
+    WHAT = "command"
+
+    def __init__(self):
+        self.rules = []
+        self.errors = []
+        self.other = []
+
+    def facts(self, command, unknown_errors):
+        raise NotImplementedError
+
+    @classmethod
+    def parse(cls, text):
+        reader = cls()
+        command, unknown = read_transcript(text, reader.rules, cls.WHAT)
+        unknown_errors, unknown_other = sort_unknown(unknown)
+        result = reader.facts(command, unknown_errors)
+        result["errors"] = reader.errors + unknown_errors
+        result["other"] = reader.other + unknown_other
+        return result

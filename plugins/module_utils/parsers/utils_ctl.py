@@ -48,7 +48,7 @@ __metaclass__ = type
 
 import re
 
-from .transcript import Rule, read_transcript, sort_unknown
+from .transcript import Rule, TranscriptReader
 
 MIXED = "mixed"
 NON_SECURE = "non_secure"
@@ -89,15 +89,17 @@ def _service_names(phrase):
     return names
 
 
-class _UtilsCtlReader(object):
+class _UtilsCtlReader(TranscriptReader):
+    WHAT = "utils ctl"
+
     def __init__(self):
+        super(_UtilsCtlReader, self).__init__()
         self.operation = None
         self.completed_as = []  # operations whose completion line was printed
         self.services = []
         self.reset_phones = False
         self.auto_registration = False
         self.licence_refused = False
-        self.errors = []
         self.rules = [
             Rule(r"^This operation (?P<intent>.+?)\. (?P<notes>(?:.+ )?)Do you want to continue\? ?\(y/n\): ?"
                  r"(?P<answer>y|n|yes|no)?$", self._question, wraps=True, flags=re.IGNORECASE),
@@ -154,11 +156,10 @@ class _UtilsCtlReader(object):
         self.licence_refused = True
         self.errors.append(match.group(0))
 
-    def result(self, command, unknown):
+    def facts(self, command, unknown_errors):
         for pattern, operation in _COMMANDS:
             if pattern.match(command or ""):
                 self.operation = operation
-        errors, other = sort_unknown(unknown)
         return {
             "operation": self.operation,
             "completed": self.operation is not None and self.operation in self.completed_as,
@@ -166,13 +167,8 @@ class _UtilsCtlReader(object):
             "reset_phones": self.reset_phones,
             "auto_registration_warning": self.auto_registration,
             "licence_refused": self.licence_refused,
-            "errors": self.errors + errors,
-            "other": other,
         }
-
 
 def parse_utils_ctl(text):
     """``utils ctl ...`` transcript -> dict (see the module docstring); raises ParserError."""
-    reader = _UtilsCtlReader()
-    command, unknown = read_transcript(text, reader.rules, "utils ctl")
-    return reader.result(command, unknown)
+    return _UtilsCtlReader.parse(text)
