@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from ansible_collections.cucm.trust.plugins.terminal.cucm import PROMPT_RE as TERMINAL_PROMPT_RE
 from cucm_lab import render
 from cucm_lab.testing import PROMPT_RE
 
@@ -105,13 +106,12 @@ def test_labtest_commands_need_the_setting(clean_lab, pub):
 
 
 def test_prompt_redraw(clean_lab, pub):
-    terminal = pytest.importorskip("ansible_collections.cucm.trust.plugins.terminal.cucm")
     clean_lab.control("POST", "/settings", {"node": pub, "prompt_redraw": True})
     with clean_lab.shell(pub) as cli:
         assert cli.banner.endswith("admin:\r\n\radmin:")
         cli.send("show myself\r")
         raw = cli.read_until(re.compile(r"admin:\r\n\radmin:$"))
-    assert terminal.PROMPT_RE.search(raw.encode())
+    assert TERMINAL_PROMPT_RE.search(raw.encode())  # the collection's terminal plugin sees a prompt
 
 
 def test_stray_carriage_returns(clean_lab, pub):
