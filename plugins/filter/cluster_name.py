@@ -10,15 +10,13 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-# The parent group of every cluster group in the documented inventory layout.
-PARENT_GROUP = "cucm"
+from ansible_collections.cucm.trust.plugins.plugin_utils._cluster_name import cluster_name
 
 
 def cucm_cluster_name(group_names, default=None):
-    """The host's first inventory group other than ``cucm``; ``default`` when it has none."""
     if not isinstance(group_names, (list, tuple)):
         raise AnsibleFilterError("cluster_name expects group_names (a list), got %s" % type(group_names).__name__)
-    return next((name for name in group_names if name != PARENT_GROUP), default)
+    return cluster_name(group_names, default)
 
 
 class FilterModule(object):

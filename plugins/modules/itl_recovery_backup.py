@@ -82,6 +82,14 @@ options:
     description: Warn when the ITLRecovery certificate expires in fewer days than this.
     type: int
     default: 180
+  on_subscriber:
+    description:
+      - What to do on a node that is not the publisher. C(fail) names the publisher and fails.
+      - C(skip) returns C(skipped=true) and C(is_publisher=false) without touching anything, so one task can run on
+        every node of every cluster (the C(cucm.trust.itl_recovery_backup) role does).
+    type: str
+    choices: [fail, skip]
+    default: fail
 extends_documentation_fragment:
   - cucm.trust.attributes
   - cucm.trust.cucm
@@ -131,6 +139,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+is_publisher:
+  description: Whether the node is the publisher. With O(on_subscriber=skip) a subscriber returns C(false) and nothing else.
+  returned: always
+  type: bool
 path:
   description: Path of the backup on the SFTP server (would-be path in check mode).
   returned: always
@@ -191,7 +203,7 @@ from ansible_collections.cucm.trust.plugins.module_utils import _backup_layout a
 from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils._p12_check import P12Error, open_p12
 from ansible_collections.cucm.trust.plugins.module_utils._sftp_target import SftpTarget, SftpTargetError
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import require_publisher
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import local_node, read_cluster, require_publisher
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_file_get
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
@@ -211,6 +223,7 @@ ARGUMENT_SPEC = dict(
     cluster_security_password=dict(type="str", no_log=True),
     keep=dict(type="int"),
     warn_days=dict(type="int", default=180),
+    on_subscriber=dict(type="str", choices=["fail", "skip"], default="fail"),
 )
 
 
@@ -305,9 +318,8 @@ def transfer(module, target, directory):
     return parsed, pushed.output
 
 
-def back_up(module):
+def back_up(module, publisher):
     params = module.params
-    publisher = require_publisher(module, "the ITLRecovery backup")["hostname"]
     cluster = params["cluster"] or publisher
     now = datetime.datetime.now(datetime.timezone.utc)
     cluster_dir = layout.cluster_directory(params["sftp_directory"], cluster)
@@ -372,12 +384,23 @@ def apply_retention(target, backups, keep, current):
 
 
 def back_up_and_warn(module):
-    """The backup, plus the warnings an operator must see even when it succeeded."""
+    """The backup on the publisher, plus the warnings an operator must see even when it succeeded."""
     params = module.params
+    if params["on_subscriber"] == "skip":
+        node = local_node(read_cluster(module))
+        if node["role"] != "publisher":
+            return dict(changed=False, skipped=True, is_publisher=False,
+                        msg="%s is a subscriber: the publisher backs up the cluster" % node["hostname"])
+    publisher = require_publisher(module, "the ITLRecovery backup")["hostname"]
     if params["sftp_host_key_policy"] == "strict" and not params["sftp_host_key_fingerprint"]:
         # Warned before the work, so a failed run shows it too.
         module.warn("no sftp_host_key_fingerprint given: the SFTP server's key must be in ~/.ssh/known_hosts")
-    result = back_up(module)
+    try:
+        result = back_up(module, publisher)
+    except CucmError as exc:
+        exc.details["is_publisher"] = True
+        raise
+    result["is_publisher"] = True
     if not result.get("verified") and not module.check_mode:
         module.warn("backup written but not verified: %s" % ", ".join(
             "%s %s" % (k, v) for k, v in sorted(result.get("checks", {}).items()) if v != "passed"))

@@ -7,9 +7,9 @@
 Private to cucm.trust: used by plugins/filter/trust_report.py only (and its tests); not an API.
 
 Input: one dict per inventory host - ``host``, ``group`` (inventory group of its cluster), and
-either ``error`` (the node could not be read) or ``cluster`` / ``itl`` / ``ctl`` (the results of
-cucm.trust.cluster_info, itl_info and ctl_info). Output: per-cluster node rows and findings, and
-the report as fixed-width text.
+either ``error`` (the node could not be read) or ``cluster`` / ``itl`` / ``ctl`` (what
+cucm.trust.trust_info returns under those keys; ``node_facts`` builds it from a registered
+result). Output: per-cluster node rows and findings, and the report as fixed-width text.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +17,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 TFTP = "Cisco Tftp"
+
+
+def node_facts(host, group, result):
+    """The input item of ``build_report`` for one host from its registered trust_info result
+    (None when the host ran nothing: unreachable, or the play ended first)."""
+    if result is None:
+        return {"host": host, "group": group, "error": "no trust facts gathered (host unreachable or play aborted)"}
+    if result.get("failed") or result.get("unreachable"):
+        return {"host": host, "group": group, "error": result.get("msg") or "unknown error"}
+    return {"host": host, "group": group, "cluster": result.get("cluster"), "itl": result.get("itl"),
+            "ctl": result.get("ctl")}
 
 
 def _get(data, *path):

@@ -89,3 +89,25 @@ def test_etoken_signed_ctl_is_a_warning():
     ])
     warning = [f for f in report["findings"] if f["code"] == "ctl_signed_by_etoken"]
     assert warning and warning[0]["severity"] == "warning"
+
+
+def test_the_filter_reads_each_hosts_registered_result():
+    from ansible_collections.cucm.trust.plugins.filter.trust_report import cucm_trust_report
+
+    healthy = node("test10pub", "001_ja_show_itl_before_reset.txt", "002_ja_show_ctl_not_found.txt", "non_secure",
+                   role="publisher")
+    hostvars = {
+        # What trust_info registered: cluster / itl / ctl under their keys.
+        "test10pub": {"group_names": ["cucm", "joemar2"],
+                      "trust": {"changed": False, "cluster": healthy["cluster"], "itl": healthy["itl"],
+                                "ctl": healthy["ctl"]}},
+        "test10sub": {"group_names": ["joemar2", "cucm"],
+                      "trust": {"failed": True, "msg": "'show itl' failed: the SSH session closed"}},
+        "test10sub2": {"group_names": ["cucm", "joemar2"]},  # ran nothing
+    }
+    report = cucm_trust_report(["test10pub", "test10sub", "test10sub2"], hostvars, "trust")
+    assert [c["name"] for c in report["clusters"]] == ["joemar2"]
+    assert codes(report) == [("test10sub", "node_unreadable"), ("test10sub2", "node_unreadable")]
+    rows = dict((row["host"], row) for row in report["clusters"][0]["nodes"])
+    assert rows["test10sub"]["error"] == "'show itl' failed: the SSH session closed"
+    assert rows["test10sub2"]["error"].startswith("no trust facts gathered")
