@@ -143,7 +143,8 @@ def run_playbook(tree, playbook, inventory, workdir, extra_vars=None, forks=None
     sampler.join()
     wall, cpu = time.monotonic() - started, machine_cpu_seconds() - cpu
     if proc.returncode != 0:
-        sys.exit("%s failed with %s's collection:\n%s" % (playbook, tree, output[-3000:]))
+        failed = [line for line in output.splitlines() if "fatal:" in line or "FAILED" in line or "failed:" in line]
+        sys.exit("%s failed with %s's collection:\n%s" % (playbook, tree, "\n".join(failed[:20]) or output[-3000:]))
     return {"wall": wall, "cpu": cpu, "rss": peak[0]}
 
 
