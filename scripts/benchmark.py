@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Time the collection's jobs against the lab: wall time and CPU-seconds, for one or more trees.
 
     .venv/bin/python scripts/benchmark.py trust-report [--tree DIR ...] [--runs N]
@@ -167,8 +166,8 @@ def trust_report(args, trees, workdir):
     print("| tree | trust report, 3 nodes: wall s (median of %d) | machine CPU s | lab CPU s |" % args.runs)
     print("|---|---|---|---|")
     for tree in trees:
-        print("| %s | %.1f | %.1f | %.1f |" % (label(tree), median(rows[tree], "wall"), median(rows[tree], "cpu"),
-                                              median(rows[tree], "lab_cpu")))
+        runs = rows[tree]
+        print("| %s | %.1f | %.1f | %.1f |" % (label(tree), median(runs, "wall"), median(runs, "cpu"), median(runs, "lab_cpu")))
 
 
 def fleet(args, trees, workdir):
@@ -213,7 +212,7 @@ def label(tree):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("job", choices=["trust-report", "fleet"])
     parser.add_argument("--tree", action="append", help="checkout with its collection built (default: this tree)")
     parser.add_argument("--runs", type=int, default=3, help="runs per tree (and lab size)")

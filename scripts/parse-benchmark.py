@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Time the collection's `show itl` parser on a small seed and on a large lab ITL.
 
     PYTHONPATH=tests/lab .venv/bin/python scripts/parse-benchmark.py [--tree DIR] [-n 50]

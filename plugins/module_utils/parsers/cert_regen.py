@@ -97,6 +97,7 @@ class _CertRegenReader(TranscriptReader):
             "backup_advice": self.backup_advice,
         }
 
+
 def parse_cert_regen(text):
     """``set cert regen <unit>`` transcript -> dict (see the module docstring); raises ParserError."""
     return _CertRegenReader.parse(text)

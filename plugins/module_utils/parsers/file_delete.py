@@ -55,6 +55,7 @@ class _FileDeleteReader(TranscriptReader):
             "deleted": self.deleted,
         }
 
+
 def parse_file_delete(text):
     """``file delete <area> <file>`` transcript -> dict (see the module docstring)."""
     return _FileDeleteReader.parse(text)

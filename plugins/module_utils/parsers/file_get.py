@@ -123,6 +123,7 @@ class _FileGetReader(TranscriptReader):
             "not_found": self.files_affected == 0 or any(_NOT_FOUND.search(line) for line in unknown_errors),
         }
 
+
 def parse_file_get(text):
     """``file get tftp <file>`` transcript -> dict (see the module docstring); raises ParserError."""
     return _FileGetReader.parse(text)

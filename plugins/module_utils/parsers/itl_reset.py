@@ -155,6 +155,7 @@ class _ItlResetReader(TranscriptReader):
             "noise": self.noise,
         }
 
+
 def parse_itl_reset(text):
     """``utils itl reset localkey|remotekey`` transcript -> dict (see the module docstring)."""
     return _ItlResetReader.parse(text)

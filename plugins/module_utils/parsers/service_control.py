@@ -82,6 +82,7 @@ class _ServiceControlReader(TranscriptReader):
             "final_state": transitions[-1] if transitions else None,
         }
 
+
 def parse_service_control(text):
     """``utils service restart|start|stop`` transcript -> dict (see the module docstring)."""
     return _ServiceControlReader.parse(text)

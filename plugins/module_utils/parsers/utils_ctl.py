@@ -169,6 +169,7 @@ class _UtilsCtlReader(TranscriptReader):
             "licence_refused": self.licence_refused,
         }
 
+
 def parse_utils_ctl(text):
     """``utils ctl ...`` transcript -> dict (see the module docstring); raises ParserError."""
     return _UtilsCtlReader.parse(text)

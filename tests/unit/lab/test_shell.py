@@ -3,8 +3,6 @@
 import re
 import time
 
-import pytest
-
 from ansible_collections.cucm.trust.plugins.terminal.cucm import PROMPT_RE as TERMINAL_PROMPT_RE
 from cucm_lab import render
 from cucm_lab.testing import PROMPT_RE

@@ -15,7 +15,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import ParserEr
 
 def _random_bytes(count, seed):
     rng = random.Random(seed)
-    return bytes(rng.randrange(256) for _ in range(count))
+    return bytes(rng.randrange(256) for _index in range(count))
 
 
 def _signature_lines(data):
