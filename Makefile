@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export PYTHONDONTWRITEBYTECODE := 1
+# Integration tests mostly wait on SSH and the lab's clock: run them side by side (pytest-xdist).
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
 
 .PHONY: help setup collection demo test unit sanity lint integration clean
 
@@ -32,13 +35,13 @@ unit: setup
 	$(PY) -m pytest tests/unit -q
 
 integration: setup
-	$(PY) -m pytest tests/integration -q
+	$(PY) -m pytest tests/integration -q $(PYTEST_PARALLEL)
 
 # Sanity and lint first; the pytest run (unit + integration) prints the closing summary.
 test: setup
 	@./scripts/sanity.sh
 	@./scripts/lint.sh
-	$(PY) -m pytest tests/unit tests/integration -q
+	$(PY) -m pytest tests/unit tests/integration -q $(PYTEST_PARALLEL)
 
 clean:
 	rm -rf .build .tmp tests/output

@@ -5,6 +5,7 @@ collection installed in .collections/ (rebuilt once per session from this tree),
 what the modules report with the lab's ground truth (GET /state, computed from its binary files).
 """
 
+import fcntl
 import os
 import subprocess
 
@@ -17,9 +18,25 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session", autouse=True)
 def built_collection():
-    """Install the collection built from this tree, so tests run what users would install."""
-    subprocess.run([os.path.join(ROOT, "scripts", "build-collection.sh")], check=True,
-                   stdout=subprocess.DEVNULL)
+    """Install the collection built from this tree, so tests run what users would install.
+
+    Once per test run: with pytest-xdist every worker asks, the first builds under a lock and
+    the others find the stamp of this run (a rebuild under a running test would swap its files).
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "single-%d" % os.getpid())
+    state = os.path.join(ROOT, ".build")
+    os.makedirs(state, exist_ok=True)
+    with open(os.path.join(state, "integration-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = os.path.join(state, "integration-build.run")
+        if os.path.exists(stamp):
+            with open(stamp) as handle:
+                if handle.read() == run:
+                    return
+        subprocess.run([os.path.join(ROOT, "scripts", "build-collection.sh")], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(stamp, "w") as handle:
+            handle.write(run)
 
 
 @pytest.fixture
