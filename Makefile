@@ -9,11 +9,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist load
 
-.PHONY: help setup collection demo test unit sanity lint integration clean
+.PHONY: help setup collection demo lab lab-stop test unit sanity lint integration clean
 
 help:
 	@echo "make demo   - set up, start a 3-node CUCM lab; trust report, mixed mode on/off, ITL reset, nightly backup"
 	@echo "make test   - set up and run everything CI runs (sanity, lint, unit, integration)"
+	@echo "make lab    - keep a 3-node CUCM lab running in lab-state/ to run playbooks by hand (docs/lab.md); make lab-stop"
 	@echo "make unit | sanity | lint | integration | collection | clean"
 
 setup:
@@ -24,6 +25,17 @@ collection: setup
 
 demo: setup
 	@./scripts/demo.sh
+
+# LAB_OPTIONS: other `cucm_lab serve` options, e.g. LAB_OPTIONS="--release 14 --security-mode mixed".
+lab: setup
+	@./scripts/lab.sh stop lab-state
+	@rm -rf lab-state
+	@./scripts/lab.sh start lab-state --nodes 3 --release 12.5 --base-port 0 --cluster lab --time-scale 0.1 \
+		--max-runtime 28800 $(LAB_OPTIONS)
+	@echo "lab running; from this directory: .venv/bin/ansible-playbook playbooks/trust_report.yml (docs/lab.md)"
+
+lab-stop:
+	@./scripts/lab.sh stop lab-state
 
 sanity: setup
 	@./scripts/sanity.sh

@@ -20,9 +20,27 @@ description:
     shown in any output, including at C(-vvvv). Note that C(persistent_log_messages) logs raw
     traffic; secrets are not echoed by CUCM, but keep that option off in production.
 version_added: 0.1.0
+options:
+  transcript_dir:
+    description:
+      - Write what every command printed to C(<transcript_dir>/<host>.jsonl) (C(<host>_<port>.jsonl) when the SSH
+        port is not 22), one JSON object per command -
+        C(time), C(host), C(command), C(output) (what CUCM printed, the command's echo and the prompt removed),
+        C(answered) (the questions answered, by name), C(errors) and C(failure).
+      - Answers marked secret (passwords) are masked as C(********) before anything is written, like everywhere
+        else; the commands themselves are written as typed.
+      - Meant for trying the collection on a new cluster and sending us what it printed (see the
+        C(playbooks/compatibility_check.yml) playbook); off when unset.
+    type: path
+    env:
+      - name: CUCM_TRUST_TRANSCRIPT_DIR
+    vars:
+      - name: ansible_cucm_transcript_dir
 """
 
+import datetime
 import json
+import os
 import re
 import time
 
@@ -270,8 +288,30 @@ class Cliconf(CliconfBase):
         except ChannelClosed as exc:
             channel.abandon()
             failure = DialogFailed("%s while running %r" % (exc, to_text(command)), reason="closed")
-            return dialog.result(failure.failure(self._host()))
-        return dialog.result()
+            return self._recorded(command, dialog.result(failure.failure(self._host())))
+        return self._recorded(command, dialog.result())
+
+    def _recorded(self, command, result):
+        """``result``, written to the transcript directory first when one is set (masked already)."""
+        directory = self._transcript_dir()
+        if directory:
+            host = self._host() or "node"
+            port = self._connection.get_option("port")
+            name = host if port in (None, 22) else "%s_%s" % (host, port)
+            record = dict(result, time=datetime.datetime.now(datetime.timezone.utc).isoformat(), host=host,
+                          command=to_text(command))
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            path = os.path.join(directory, "%s.jsonl" % re.sub(r"[^A-Za-z0-9_.-]", "_", name))
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(descriptor, "a") as handle:
+                handle.write(json.dumps(record, sort_keys=True) + "\n")
+        return result
+
+    def _transcript_dir(self):
+        try:
+            return self.get_option("transcript_dir")
+        except KeyError:  # options never set: not loaded through network_cli (unit tests)
+            return None
 
     def _host(self):
         return self._connection.get_option("host")

@@ -30,7 +30,7 @@ class NetworkCli(object):
     def __init__(self, opener, ssh_type="paramiko", host="127.0.0.1", command_timeout=COMMAND_TIMEOUT):
         self._opener = opener
         self.ssh_type = ssh_type
-        self._options = {"host": host, "persistent_command_timeout": command_timeout}
+        self._options = {"host": host, "port": 22, "persistent_command_timeout": command_timeout}
         self._ssh_shell = None
         self._ssh_type_conn = None
         self._connected = False

@@ -13,6 +13,7 @@ Every byte sent to the device is recorded (``NetworkCli.sent``); the lab's ``/st
 lists the commands a node received.
 """
 
+import json
 import time
 
 import pytest
@@ -368,3 +369,33 @@ def test_a_question_left_pending_is_not_answered_the_session_is_reopened(clean_l
     assert connection.shells[0].sent == MIXED_MODE.encode() + b"\r"
     assert connection.shells[0].closed
     assert clean_lab.state()["security_mode"] == before
+
+
+def with_transcript_dir(cliconf, directory):
+    """Set the documented ``transcript_dir`` option the way network_cli does (from DOCUMENTATION)."""
+    import yaml
+    from ansible import constants as C
+    from ansible_collections.cucm.trust.plugins.cliconf import cucm as cliconf_plugin
+
+    options = yaml.safe_load(cliconf_plugin.DOCUMENTATION)["options"]
+    cliconf._load_name = "cucm.trust.cucm"  # what the plugin loader names it
+    C.config.initialize_plugin_configuration_definitions("cliconf", cliconf._load_name, options)
+    cliconf.set_options(direct={"transcript_dir": str(directory)})
+
+
+def test_transcript_dir_records_every_command_with_secrets_masked(scripted_cli, tmp_path):
+    """Seed 001 (localkey) recorded: one JSON line per command, the password masked."""
+    secret = "S3cret!pw"
+    command, lines = seed("001_itl_reset_localkey.txt")
+    _unused, script = seed_script("001_itl_reset_localkey.txt", [(q.CCM_ADMIN_PASSWORD, secret)])
+    cliconf, connection = scripted_cli(script)
+    with_transcript_dir(cliconf, tmp_path / "transcripts")
+    result = cliconf.dialog(command, [q.ccm_admin_password(secret)])
+    files = list((tmp_path / "transcripts").iterdir())
+    assert [f.name for f in files] == ["%s.jsonl" % (connection.get_option("host") or "node")]
+    text = files[0].read_text()
+    assert secret not in text
+    records = [json.loads(line) for line in text.splitlines()]
+    assert [(r["command"], r["output"], r["answered"], r["failure"]) for r in records] == [
+        (command, result["output"], ["ccm_admin_password"], None)]
+    assert oct(files[0].stat().st_mode & 0o777) == "0o600"
