@@ -9,7 +9,7 @@ Private to cucm.trust: used by plugins/modules/ctl_update.py only (and its tests
 The CTL copies certificates when it is built; regenerating a CallManager (or, 12.0+, the
 publisher's ITLRecovery) certificate leaves the old one in the CTL until ``utils ctl update
 CTLFile`` runs (seed 002, "cert regeneration with a tokenless CTL"). The current certificates
-come from the database (``CERTIFICATE_TRUST_ROLES``, seed 000): the CallManager
+come from the database (``trust_state.CERTIFICATE_TRUST_ROLES``, seed 000): the CallManager
 certificate of a server is the one with the "Authentication and Authorization" role and its
 host name as CN. Serial numbers are compared: the CLI prints them as colon-separated hex, the
 database as plain hex.
@@ -27,14 +27,6 @@ from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import (
     CALLMANAGER_FUNCTIONS,
     common_name,
     record_unit,
-)
-
-# Seed 000 (SBD article, "is CallManager.pem to be regenerated?"): every certificate with its
-# trust roles. Serial numbers are hex without colons; the CallManager certificate is the one
-# with the "Authentication and Authorization" role.
-CERTIFICATE_TRUST_ROLES = (
-    "run sql select c.subjectname, c.serialnumber, c.ipv4address, t.name from certificate as c, "
-    "certificatetrustrolemap as r, typetrustrole as t where c.pkid = r.fkcertificate and t.enum = r.tktrustrole"
 )
 
 # Seed 000: "the SQL query finds the certificates with the Authentication and Authorization
@@ -66,7 +58,7 @@ def _cert(row):
 def current_certificates(rows, publisher):
     """The cluster's current CallManager certificates and the publisher's ITLRecovery.
 
-    ``rows``: ``CERTIFICATE_TRUST_ROLES`` rows. ``publisher``: the publisher's node
+    ``rows``: ``trust_state.CERTIFICATE_TRUST_ROLES`` rows. ``publisher``: the publisher's node
     dict from ``show network cluster`` (``hostname``, ``fqdn``, ``ip``).
 
     Returns ``{callmanager: {cn (lower-case): {common_name, serials, ip}}, itlrecovery:

@@ -21,6 +21,14 @@ from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summ
 SHOW_ITL = "show itl"
 SHOW_CTL = "show ctl"
 
+# Seed 000 (SBD article, "is CallManager.pem to be regenerated?"): every certificate with its
+# trust roles. Serial numbers are hex without colons; the CallManager certificate is the one
+# with the "Authentication and Authorization" role.
+CERTIFICATE_TRUST_ROLES = (
+    "run sql select c.subjectname, c.serialnumber, c.ipv4address, t.name from certificate as c, "
+    "certificatetrustrolemap as r, typetrustrole as t where c.pkid = r.fkcertificate and t.enum = r.tktrustrole"
+)
+
 
 def read_itl(module):
     """``(parsed show itl, output)``."""

@@ -170,7 +170,6 @@ from ansible_collections.cucm.trust.plugins.module_utils._ctl_commands import (
     required_restarts,
 )
 from ansible_collections.cucm.trust.plugins.module_utils._ctl_compare import (
-    CERTIFICATE_TRUST_ROLES,
     ctl_differences,
     current_certificates,
     removed_etokens,
@@ -185,7 +184,7 @@ from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, 
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_utils_ctl
 from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_signer_unit
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
-from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_ctl
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import CERTIFICATE_TRUST_ROLES, read_ctl
 
 ARGUMENT_SPEC = dict(when=dict(type="str", choices=["always", "if_stale"], default="if_stale"))
 CTL_SERVICES = ("Cisco CallManager", "Cisco Tftp")

@@ -17,7 +17,7 @@ from cucm_lab.model import CERT_CALLMANAGER, CERT_ITLRECOVERY, CTL_FILE
 
 from ansible_collections.cucm.trust.plugins.module_utils import _ctl_compare as ctl_compare
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_run_sql, parse_show_ctl
-from ansible_collections.cucm.trust.plugins.module_utils._ctl_compare import CERTIFICATE_TRUST_ROLES
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import CERTIFICATE_TRUST_ROLES
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 
 SEEDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures", "seeds")

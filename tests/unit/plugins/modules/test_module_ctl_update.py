@@ -10,7 +10,7 @@
 
 import pytest
 
-from ansible_collections.cucm.trust.plugins.module_utils._ctl_compare import CERTIFICATE_TRUST_ROLES
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import CERTIFICATE_TRUST_ROLES
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import CLUSTER_SECURITY_MODE, NODE_SERVICES
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError
 from ansible_collections.cucm.trust.plugins.modules import ctl_update
