@@ -97,7 +97,7 @@ class Cliconf(CliconfBase):
                                      sendonly=sendonly, newline=newline, check_all=check_all)
         # Plain commands go through the same loop as dialogs: the prompt only counts once the
         # command's own echo has been seen, so a late redrawn prompt cannot end it early.
-        result = self._converse(command, [], None, PLAIN_QUESTION_IDLE)
+        result = self.dialog(command)
         if result["failure"]:
             raise AnsibleConnectionFailure("%s\n%s" % (result["failure"]["message"], result["output"]))
         if result["errors"]:
@@ -213,69 +213,79 @@ class Cliconf(CliconfBase):
         return False
 
     # -- the dialog mechanism ---------------------------------------------------------------
-    def dialog(self, command, questions=None, timeout=None, question_idle=None, reuse=False):
+    def dialog(self, command, questions=None, timeout=None, question_idle=None, reuse=False, progress=None,
+               accept_warnings=None, pages=True):
         """Run ``command`` and answer the questions it asks. Every module command goes through here.
 
         :param command: the CLI command
-        :param questions: list of dicts (``module_utils/questions.py`` builds them): ``name``,
-            ``pattern`` (regex matched at the end of the output), ``answer``, optional ``secret``
-            (never logged or shown), ``typed`` (send one character at a time, ``char_delay``
-            seconds apart), ``max_times`` (default 1) and ``guard`` (``{pattern, allowed,
-            description}``: a ``(?P<value>...)`` printed before the question must be one of
-            ``allowed``, e.g. an SFTP host-key fingerprint). None or [] for a command that asks
-            nothing: any question then stops it.
+        :param questions: the command's questions in the order CUCM asks them (an ordered script;
+            ``module_utils/questions.py`` builds them), each a dict: ``name``, ``pattern`` (regex
+            matched at the end of the output), ``answer``, optional ``secret`` (never logged or
+            shown), ``typed`` (send one character at a time, ``char_delay`` seconds apart),
+            ``required`` (default true; false for a question CUCM may skip), ``known`` (makes it a
+            confirmation: regexes of the sentences CUCM may print before it), ``max_times``
+            (default 1) and ``guard`` (``{pattern, allowed, description}``: a ``(?P<value>...)``
+            printed before the question must be one of ``allowed``, e.g. an SFTP host-key
+            fingerprint). None or [] for a command that asks nothing: any question stops it.
         :param timeout: seconds to reach the prompt again (default: the command timeout)
-        :param question_idle: seconds of silence after a question-like line before it counts as
-            an unexpected question (default: 3 when questions are expected, 10 for a command that
-            asks nothing, whose output may pause after a line ending in a colon)
+        :param question_idle: seconds a question-like line may stay (silent or redrawn) before it
+            counts as an unexpected question (default: 3 when questions are expected, 10 for a
+            command that asks nothing, whose output may pause after a line ending in a colon)
         :param reuse: return this session's earlier successful result of the same command instead
             of typing it again, for outputs that cannot change during a play (release, cluster
             membership)
+        :param progress: regexes of lines the command prints while it works (may end in a colon and
+            be followed by a long silence: node lists, transfers)
+        :param accept_warnings: warnings the task accepts before a confirmation (parts of the
+            sentence, case-insensitive)
+        :param pages: at a pager prompt, turn the page (the whole output is needed); false quits
+            the pager and fails (``failure.reason`` ``pager``)
         :returns: ``Dialog.result()``: ``output`` (masked transcript), ``answered`` (question names
             in order), ``errors`` (error lines CUCM printed) and ``failure`` (None, or ``{reason,
-            message, host}`` when the dialog had to stop). What CUCM does never raises; only a
-            connection that cannot be opened does. plugins/module_utils/cucm.py reads this.
+            message, host}`` when the dialog had to stop: ``unexpected_question``,
+            ``out_of_order``, ``asked_again``, ``unknown_warning``, ``guard``, ``pager``,
+            ``timeout``, ``closed``). What CUCM does never raises; only a connection that cannot
+            be opened does. plugins/module_utils/cucm.py reads this.
         """
         if reuse and command in self._reusable:
             return self._reusable[command]
         if question_idle is None:
             question_idle = DIALOG_QUESTION_IDLE if questions else PLAIN_QUESTION_IDLE
-        result = self._converse(command, questions or [], timeout, question_idle)
+        dialog = Dialog(command, [Question.from_spec(q) for q in questions or []], PROMPT_RE,
+                        progress=progress or (), accept=accept_warnings or (), question_idle=question_idle)
+        result = self._recorded(command, self._converse(dialog, timeout, pages))
         if reuse and not (result["failure"] or result["errors"]):
             self._reusable[command] = result
         return result
 
-    def _converse(self, command, questions, timeout, question_idle):
-        """Send ``command``, answer ``questions``, return ``Dialog.result()`` once the prompt
-        follows the command's echo."""
+    def _converse(self, dialog, timeout, pages=True):
+        """Send the dialog's command, answer its questions, return ``Dialog.result()`` once the
+        prompt follows the command's echo."""
+        command = to_text(dialog.command)
         if not self._connection.connected:
             self._connection._connect()
         self._connection.update_cli_prompt_context()
         if timeout is None:
             timeout = self._connection.get_option("persistent_command_timeout")
-        dialog = Dialog(command, [Question.from_spec(q) for q in questions], PROMPT_RE)
         channel = ShellChannel(self._connection)
         self.history.append(("*****", "*****"))
         deadline = time.time() + float(timeout)
-        last_data = time.time()
         try:
             # Anything already waiting (a prompt redrawn after the previous command) is not ours.
             channel.drain(quiet=0.01, limit=1.0)
             channel.send(to_bytes(command) + b"\r")
             while True:
                 data = channel.read(READ_SLICE)
-                now = time.time()
                 if data:
-                    last_data = now
                     action, question = dialog.feed(ANSI_RE.sub(b"", data))
                     if action == Dialog.DONE:
                         break
                     if action == Dialog.ANSWER:
                         self._answer(channel, question)
-                    continue
-                if now - last_data >= question_idle:
-                    dialog.check_idle()
-                if now > deadline:
+                    elif action == Dialog.PAGE:
+                        self._page(channel, dialog, pages)
+                dialog.check_idle()
+                if time.time() > deadline:
                     raise DialogFailed(
                         "no prompt within %s seconds (ansible_command_timeout); last output: %r"
                         % (timeout, _tail_text(dialog.transcript())),
@@ -287,9 +297,20 @@ class Cliconf(CliconfBase):
             return dialog.result(exc.failure(self._host()))
         except ChannelClosed as exc:
             channel.abandon()
-            failure = DialogFailed("%s while running %r" % (exc, to_text(command)), reason="closed")
-            return self._recorded(command, dialog.result(failure.failure(self._host())))
-        return self._recorded(command, dialog.result())
+            failure = DialogFailed("%s while running %r" % (exc, command), reason="closed")
+            return dialog.result(failure.failure(self._host()))
+        return dialog.result()
+
+    @staticmethod
+    def _page(channel, dialog, pages):
+        """Turn the page of a read whose whole output is needed; otherwise quit the pager and fail."""
+        if pages:
+            channel.send(b" ")
+            return
+        channel.send(b"q")
+        raise DialogFailed(
+            "CUCM showed its pager (automatic pagination is on in this session despite 'set cli pagination off');"
+            " the pager was quit, so the command may not have finished", dialog.transcript(), reason="pager")
 
     def _recorded(self, command, result):
         """``result``, written to the transcript directory first when one is set (masked already)."""

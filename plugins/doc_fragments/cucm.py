@@ -24,11 +24,28 @@ notes:
     DIALOG = r"""
 options: {}
 notes:
-  - The questions the command asks are answered through the C(cucm.trust.cucm) cliconf dialog mechanism. Each
-    expected question is answered once. A question the task does not expect fails the task quoting it, without
-    answering; a question asked again (for example after a wrong password) fails the task too. Secret answers
-    never appear in the output, the logs or the connection history, even at C(-vvvv).
+  - The questions the command asks are answered through the C(cucm.trust.cucm) cliconf dialog mechanism, as an
+    ordered script - an answer is typed only at the question the script is at, each expected question once. A
+    question the task does not expect (however it ends - with C(?), C(:), a line break or nothing - once CUCM waits
+    at it for a few seconds), questions in another order, or a question asked again (for example after a wrong
+    password) fail the task quoting CUCM, without typing anything more. Secret answers never appear in the output,
+    the logs or the connection history, even at C(-vvvv).
   - On failure the result says in plain words why the dialog stopped (C(failure_reason) is one of
-    C(unexpected_question), C(asked_again), C(guard), C(timeout), C(closed)) and C(stdout_lines) holds what CUCM
-    printed until then, secrets masked.
+    C(unexpected_question), C(out_of_order), C(asked_again), C(unknown_warning), C(guard), C(pager), C(timeout),
+    C(closed)) and C(stdout_lines) holds what CUCM printed until then, secrets masked.
+"""
+
+    # Modules whose command asks CUCM's confirmation after a warning.
+    CONFIRM = r"""
+options:
+  accept_warnings:
+    description:
+      - Warnings CUCM may print before its confirmation question that this task accepts, each given as part of the
+        sentence (case-insensitive), for example C(DNS is not configured).
+      - The task confirms only when every sentence CUCM printed before the question is one it knows (the wording of
+        Cisco's documentation for this command) or contains one of these; otherwise it fails quoting the warning and
+        types nothing. Read the warning first, then list it here if going on is right.
+    type: list
+    elements: str
+    default: []
 """

@@ -18,9 +18,11 @@ it and it returns a dict
 ``errors``    the lines of ``output`` that mean the command failed (``Executed command
               unsuccessfully``...);
 ``failure``   None, or ``{"reason", "message", "host"}`` when the dialog had to stop: a
-              question nobody answers (``unexpected_question``), a question asked again
-              (``asked_again``), a refused value (``guard``), no prompt in time (``timeout``),
-              the session closed (``closed``).
+              question nobody answers (``unexpected_question``), questions out of the script's
+              order (``out_of_order``), a question asked again (``asked_again``), an unknown
+              warning before a confirmation (``unknown_warning``), a refused value (``guard``),
+              a pager in a change (``pager``), no prompt in time (``timeout``), the session
+              closed (``closed``).
 
 It raises only when the connection itself cannot be used (the module then receives a
 ConnectionError with a plain message).
@@ -42,6 +44,10 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import ParserEr
 # Why a dialog stopped (``failure.reason`` from the cliconf plugin), for the operator.
 DIALOG_REASONS = {
     "unexpected_question": "CUCM asked a question this task does not answer, so nothing was typed",
+    "out_of_order": "CUCM asked its questions in an order this task does not know, so nothing more was typed",
+    "unknown_warning": "CUCM printed a warning this task does not know before asking to confirm, so it did not "
+                       "confirm",
+    "pager": "CUCM paged the output although the session turned pagination off",
     "asked_again": "CUCM asked the same question again after it was answered, so the answer was "
                    "refused (a wrong password?)",
     "guard": "the task refused to answer because a value CUCM showed was not an expected one",
@@ -128,17 +134,22 @@ def device_info(module):
         raise command_failed("show version active", clean_cli_message(exc), reason="connection")
 
 
-def send(module, command, questions=(), timeout=None, reuse=False):
+def send(module, command, questions=(), timeout=None, reuse=False, progress=(), pages=True):
     """Run ``command`` through the cliconf ``dialog`` RPC; its reply dict (see above).
 
-    ``questions`` are ``module_utils.questions`` specs; with none, any question fails the
-    command. ``reuse`` takes this session's earlier output of the same command instead of
-    typing it again (only for outputs that cannot change during a play). A stopped dialog
-    raises CucmError with its reason and the transcript so far.
+    ``questions`` are ``module_utils.questions`` specs, in the order CUCM asks them; with none,
+    any question fails the command. ``reuse`` takes this session's earlier output of the same
+    command instead of typing it again (only for outputs that cannot change during a play).
+    ``progress``: lines the command prints while it works (``questions.*_PROGRESS``). ``pages``:
+    turn the pages of a pager (reads); a change quits it and fails. Warnings the task accepts
+    before a confirmation come from its ``accept_warnings`` option. A stopped dialog raises
+    CucmError with its reason and the transcript so far.
     """
+    accept = module.params.get("accept_warnings") or []
     try:
         reply = connection(module).dialog(command=command, questions=list(questions), timeout=timeout,
-                                          reuse=reuse)
+                                          reuse=reuse, progress=list(progress), accept_warnings=accept,
+                                          pages=pages)
     except ConnectionError as exc:
         raise command_failed(command, clean_cli_message(exc), reason="connection")
     failure = reply.get("failure")
@@ -166,14 +177,15 @@ def read(module, command, parser, reuse=False):
     return parse(parser, reply["output"], command), reply["output"]
 
 
-def change(module, command, questions, parser, timeout=None):
+def change(module, command, questions, parser, timeout=None, progress=()):
     """Run a state-changing command, answering ``questions``: a ``Change``.
 
     ``parsed`` is ``parser(output)``; ``errors`` holds every error line once, the parser's
     (it reads failure sentences) and the ones the connection flagged, in that order. The
-    caller decides what they mean: only it knows which effect to verify.
+    caller decides what they mean: only it knows which effect to verify. A pager is quit, not
+    paged through: its key could be taken for an answer.
     """
-    reply = send(module, command, questions, timeout)
+    reply = send(module, command, questions, timeout, progress=progress, pages=False)
     parsed = parse(parser, reply["output"], command)
     errors = unique_lines(list(parsed.get("errors") or []) + list(reply["errors"]))
     return Change(parsed, reply["output"], errors)

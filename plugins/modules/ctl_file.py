@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - cucm.trust.attributes.STATE_MODULE
   - cucm.trust.cucm
   - cucm.trust.cucm.DIALOG
+  - cucm.trust.cucm.CONFIRM
 attributes:
   check_mode:
     support: full
@@ -93,7 +94,10 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_fi
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 from ansible_collections.cucm.trust.plugins.module_utils.trust_state import read_ctl
 
-ARGUMENT_SPEC = dict(state=dict(type="str", choices=["absent"], default="absent"))
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["absent"], default="absent"),
+    accept_warnings=dict(type="list", elements="str", default=[]),
+)
 CTL_FILE = "CTLFile.tlv"
 DELETE_COMMAND = "file delete tftp %s" % CTL_FILE
 

@@ -93,6 +93,8 @@ options:
 extends_documentation_fragment:
   - cucm.trust.attributes
   - cucm.trust.cucm
+  - cucm.trust.cucm.DIALOG
+  - cucm.trust.cucm.CONFIRM
 attributes:
   check_mode:
     support: full
@@ -224,6 +226,7 @@ ARGUMENT_SPEC = dict(
     keep=dict(type="int"),
     warn_days=dict(type="int", default=180),
     on_subscriber=dict(type="str", choices=["fail", "skip"], default="fail"),
+    accept_warnings=dict(type="list", elements="str", default=[]),
 )
 
 
@@ -309,7 +312,7 @@ def transfer(module, target, directory):
     allowed = [target.host_key["md5"], target.host_key["sha256"]]
     pushed = change(module, COMMAND, questions.file_get(
         params["sftp_host"], params["sftp_port"], params["sftp_user"], params["sftp_password"],
-        directory + "/", allowed), parse_file_get)
+        directory + "/", allowed), parse_file_get, progress=questions.FILE_GET_PROGRESS)
     parsed = pushed.parsed
     if parsed["not_found"] or not parsed["transfer_completed"] or pushed.errors:
         raise CucmError("'%s' on CUCM did not complete: %s"

@@ -220,6 +220,7 @@ stdout_lines:
   elements: str
 """
 
+from ansible_collections.cucm.trust.plugins.module_utils import questions
 from ansible_collections.cucm.trust.plugins.module_utils._itl_reset import (
     TFTP_SERVICE,
     delivery_problem,
@@ -273,7 +274,7 @@ def reset_itl(module):
 
     reset = change(module, command, reset_questions(
         params["key_source"], params["ccm_admin_password"], params["sftp_password"],
-        params["typed_answers"], params["char_delay"]), parse_itl_reset)
+        params["typed_answers"], params["char_delay"]), parse_itl_reset, progress=questions.ITL_RESET_PROGRESS)
     parsed = reset.parsed
     result.update(stdout=reset.output, stdout_lines=reset.output.splitlines(), tftp_nodes=parsed["tftp_servers"])
     if parsed["publisher_refused"]:

@@ -33,6 +33,7 @@ extends_documentation_fragment:
   - cucm.trust.attributes.STATE_MODULE
   - cucm.trust.cucm
   - cucm.trust.cucm.DIALOG
+  - cucm.trust.cucm.CONFIRM
 attributes:
   check_mode:
     support: full
@@ -139,7 +140,10 @@ from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import (
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, change, run_module
 from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_utils_ctl
 
-ARGUMENT_SPEC = dict(state=dict(type="str", choices=["mixed", "non_secure"], required=True))
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["mixed", "non_secure"], required=True),
+    accept_warnings=dict(type="list", elements="str", default=[]),
+)
 
 
 def set_security_mode(module):

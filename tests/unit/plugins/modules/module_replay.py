@@ -76,10 +76,12 @@ class ReplayConnection(object):
     def get_device_info(self):
         return {"network_os": "cucm.trust.cucm", "network_os_version": self.version}
 
-    def dialog(self, command, questions=None, timeout=None, reuse=False):
+    def dialog(self, command, questions=None, timeout=None, reuse=False, progress=None, accept_warnings=None,
+               pages=True):
         self.sent.append(command)
         if command in self.dialogs:
-            self.dialog_calls.append({"command": command, "questions": questions or [], "timeout": timeout})
+            self.dialog_calls.append({"command": command, "questions": questions or [], "timeout": timeout,
+                                      "accept_warnings": accept_warnings or [], "pages": pages})
             recorded = self.dialogs[command]
             if isinstance(recorded, list):
                 lines = recorded
@@ -91,7 +93,8 @@ class ReplayConnection(object):
             lines = (texts.pop(0) if len(texts) > 1 else texts[0]).splitlines()
         else:
             raise AnsibleConnectionError("replay has no output for %r" % command)
-        dialog = Dialog(command, [Question.from_spec(q) for q in questions or []], PROMPT_RE)
+        dialog = Dialog(command, [Question.from_spec(q) for q in questions or []], PROMPT_RE,
+                        progress=progress or (), accept=accept_warnings or ())
         try:
             replay(dialog, command, questions or [], lines)
         except DialogFailed as exc:
