@@ -98,8 +98,8 @@ def read_services(module):
 
 def read_security_mode(module):
     """``mixed`` or ``non_secure`` from the ClusterSecurityMode enterprise parameter."""
-    rows, text = read(module, CLUSTER_SECURITY_MODE, parse_run_sql)
-    for row in rows:
+    answer, text = read(module, CLUSTER_SECURITY_MODE, parse_run_sql)
+    for row in answer["rows"]:
         if (row.get("paramname") or "").lower() == "clustersecuritymode":
             mode = SECURITY_MODES.get((row.get("paramvalue") or "").strip())
             if mode:
@@ -114,7 +114,7 @@ def read_activated_nodes(module, purpose="which nodes run which services"):
     (one may already have changed the cluster).
     """
     try:
-        rows = read(module, NODE_SERVICES, parse_run_sql)[0]
+        rows = read(module, NODE_SERVICES, parse_run_sql)[0]["rows"]
     except CucmError as exc:
         module.warn("could not read %s from the database (%s)" % (purpose, exc))
         return None

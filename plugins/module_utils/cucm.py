@@ -170,11 +170,18 @@ def read(module, command, parser, reuse=False):
     """Run a read command and parse it: ``(parsed, output)``.
 
     A read that CUCM reports as failed (an error line) raises CucmError with what it printed.
+    Lines a tolerant parser could not place (its ``unparsed`` list) become a warning.
     """
     reply = send(module, command, reuse=reuse)
     if reply["errors"]:
         raise command_failed(command, clean_cli_message(reply["output"]), output=reply["output"])
-    return parse(parser, reply["output"], command), reply["output"]
+    parsed = parse(parser, reply["output"], command)
+    unparsed = parsed.get("unparsed") if isinstance(parsed, dict) else None
+    if unparsed:
+        # Lines a tolerant parser set aside: never data, but the operator (and we) should see them.
+        module.warn("'%s': %d line(s) of the output were not understood and were ignored: %s"
+                    % (command, len(unparsed), " / ".join(repr(line) for line in unparsed[:5])))
+    return parsed, reply["output"]
 
 
 def change(module, command, questions, parser, timeout=None, progress=()):

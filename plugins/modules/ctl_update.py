@@ -38,6 +38,7 @@ extends_documentation_fragment:
   - cucm.trust.attributes.STATE_MODULE
   - cucm.trust.cucm
   - cucm.trust.cucm.DIALOG
+  - cucm.trust.cucm.CONFIRM
 attributes:
   check_mode:
     support: full
@@ -186,7 +187,10 @@ from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_sign
 from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import summarize
 from ansible_collections.cucm.trust.plugins.module_utils.trust_state import CERTIFICATE_TRUST_ROLES, read_ctl
 
-ARGUMENT_SPEC = dict(when=dict(type="str", choices=["always", "if_stale"], default="if_stale"))
+ARGUMENT_SPEC = dict(
+    when=dict(type="str", choices=["always", "if_stale"], default="if_stale"),
+    accept_warnings=dict(type="list", elements="str", default=[]),
+)
 CTL_SERVICES = ("Cisco CallManager", "Cisco Tftp")
 
 
@@ -206,7 +210,7 @@ class StaleCheck(object):
     """Compares a CTL with the certificates the database holds (read once)."""
 
     def __init__(self, module, publisher, version, activated):
-        rows = read(module, CERTIFICATE_TRUST_ROLES, parse_run_sql)[0]
+        rows = read(module, CERTIFICATE_TRUST_ROLES, parse_run_sql)[0]["rows"]
         self.current = current_certificates(rows, publisher)
         # 12.0+ CTLs carry (and are signed by) the publisher's ITLRecovery certificate.
         self.itlrecovery = ctl_signer_unit(version) == "ITLRecovery"

@@ -7,11 +7,15 @@ Pure Python, standard library only: importable without Ansible, by modules, filt
 tests. Every parser takes the raw text as the CLI printed it (prompt, command echo, CRLF or LF
 included) and returns plain data, or raises ParserError quoting the line it could not read.
 
-The ``show`` parsers read fixed layouts and reject any line they do not know. The parsers of
-state-changing commands (``utils itl reset``, ``utils ctl``, ``utils service``, ``file get``,
-``file delete``, ``set cert regen``) read a transcript with the questions and typed answers in
-it; their wording varies, so unknown lines are returned in ``other`` (or ``errors`` when they
-read like a failure) and only empty output raises.
+``show itl`` / ``show ctl`` are strict: a trust decision depends on every line, so a line
+they do not know raises. The inventory parsers (``show network cluster``, ``utils service
+list``, ``show version active``, ``run sql``) are tolerant where the meaning cannot change:
+status, notice and pager lines they do not know go to an ``unparsed`` list, never into the data,
+and modules show them as warnings. The parsers of state-changing commands (``utils itl reset``,
+``utils ctl``, ``utils service``, ``file get``, ``file delete``, ``set cert regen``) read a
+transcript with the questions and typed answers in it; their wording varies, so unknown lines
+are returned in ``other`` (or ``errors`` when they read like a failure) and only empty output
+raises.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -1,7 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Turning raw CLI text into numbered lines, without the prompt and the command echo."""
+"""Turning raw CLI text into numbered lines, without the prompt and the command echo.
+
+``output_lines`` / ``command_and_output`` serve every parser. The inventory parsers (``show
+network cluster``, ``utils service list``, ``show version active``, ``run sql``) read
+``unpaged_lines`` instead: the same lines with the pager's residue taken out, and an error when
+the pager cut the output. ``FAILURE_TRAILER`` is CUCM's "the command failed" line.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,11 +15,29 @@ __metaclass__ = type
 
 import re
 
+from .errors import ParserError
+
 # CUCM ends lines in CRLF and sometimes emits a lone CR (prompt redraws): all three end a line.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PROMPT = re.compile(r"^admin:(?P<command>.*)$")
 # A command line without its prompt: web copies of transcripts split `admin:` from the command.
 _BARE_COMMAND = re.compile(r"^(?:show|utils|run|file|set)\s+\S")
+
+
+# Pager prompts, matched at the start of a line. The `file view` pager is documented
+# (cucm-cli-behaviour.md, "Session": `options: q=quit, n=next, p=prev, b=begin, e=end (lines 1221 -
+# 1223 of 1223) :`); the `Press <enter> ...` and `--More--` forms are GUESSED, the ones the
+# connection's dialog also recognises. Once a key is pressed the pager may erase its line with CR,
+# spaces, CR: split at the CRs, that leaves the prompt and a line of spaces (a blank line).
+_PAGER = re.compile(
+    r"^\s*(?:options: q=quit, n=next[^()]*\(lines (?P<first>\d+) ?- ?(?P<last>\d+) of (?P<total>\d+)\) ?:"
+    r"|Press <enter> for (?:one|1) line, <space> for one page,? (?:or|and) <q> to quit\.?"
+    r"|--More--)",
+    re.I,
+)
+# CUCM's failure trailer (cucm-cli-behaviour.md, "Errors and success markers"), with or without
+# the final period; matched on the stripped line.
+FAILURE_TRAILER = re.compile(r"^Executed command unsuccessfully\.?$")
 
 
 def numbered_lines(text):
@@ -57,6 +81,50 @@ def command_and_output(text):
             break
         end -= 1
     return command, lines[start:end]
+
+
+def unpaged_lines(text, what):
+    """``output_lines(text)`` without the pager's residue; ParserError when the pager cut it.
+
+    A pager prompt is dropped; text after it on the same line (a pager that neither erased its
+    line nor ended it) is kept as a line of its own, under the prompt's line number. The
+    output is refused (``what`` names the command in the message) when:
+
+    * the last prompt is followed by nothing: the pager was quit, the rest never came (a
+      counted prompt on the last page, ``(lines 21 - 40 of 40)``, needs nothing after it);
+    * counted prompts do not page forward from line 1 without a gap: the pager went back
+      (``p``, ``b``) or jumped (``e``), so lines are repeated or missing. A prompt drawn again
+      for the same lines, with nothing in between, counts once.
+    """
+    lines = []
+    pending = None  # (number, line) of the last prompt while nothing has followed it
+    expected = 1  # first line the next counted prompt must show
+    shown = None  # (first, last) of the last counted prompt
+    for number, line in output_lines(text):
+        match = _PAGER.match(line)
+        if match:
+            if match.group("first"):
+                first, last, total = (int(match.group(name)) for name in ("first", "last", "total"))
+                if (first, last) != shown or pending is None:
+                    if first != expected or last < first:
+                        raise ParserError(
+                            "%s output was paged out of order (the pager shows lines %d - %d where line %d"
+                            " was due): lines are repeated or missing" % (what, first, last, expected),
+                            line, number)
+                    expected, shown = last + 1, (first, last)
+                pending = (number, line) if last < total else None
+            else:
+                pending = (number, line)
+            line = line[match.end():]
+            if not line.strip():
+                continue
+        if line.strip():
+            pending = None
+        lines.append((number, line))
+    if pending is not None:
+        raise ParserError("%s output ends at the pager: the rest of it was never printed" % what,
+                          pending[1], pending[0])
+    return lines
 
 
 def untable(line):

@@ -9,8 +9,24 @@
     Active Version Installed Software Options:
     No Installed Software Options Found.
 
-Returns ``{version, options}``; ``options`` lists the COP names (``[]`` when none), one a line.
-Layout from cucm-cli-behaviour.md [doc]; no seed has a transcript.
+Layout from cucm-cli-behaviour.md [doc]; no seed has a transcript. Returns ``{version, options,
+unparsed}``: ``options`` lists the COP names (``[]`` when none), one a line after the options
+heading.
+
+The version is strict (the release decides who signs the ITL and the CTL): the ``Active Master
+Version:`` line must carry a release number (digits and dots, an optional ``-<build>``: ``12.5.1.14900-63``),
+and it must be the only one. An option is one file-name-like token (letters, digits, ``._+-``,
+not ending in ``.``); a sentence is not an option.
+
+Accepted and dropped: blank lines, the options heading, ``No Installed Software Options Found.``,
+pager residue (``unpaged_lines``). The version line and the heading are read wherever they stand.
+
+``unparsed`` lists, stripped and in order, every other line: notices before or after the
+answer, sentences among the options.
+
+ParserError when: there is no ``Active Master Version:`` line (quoting the first line not
+understood, else the first line); its value is not a release number; two such lines disagree;
+``Executed command unsuccessfully``; the output ends at the pager or was paged out of order.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,32 +36,53 @@ __metaclass__ = type
 import re
 
 from .errors import ParserError
-from .lines import output_lines, squeeze
+from .lines import FAILURE_TRAILER, squeeze, unpaged_lines
 
-_VERSION = re.compile(r"^Active Master Version:\s*(?P<version>\S+)$")
+_WHAT = "show version active"
+
+_VERSION = re.compile(r"^Active Master Version:\s*(?P<version>.*)$")
+_RELEASE = re.compile(r"^\d+(?:\.\d+){1,4}(?:-\d+)?$")
 _OPTIONS_HEADING = "Active Version Installed Software Options:"
 _NO_OPTIONS = "No Installed Software Options Found."
+_OPTION = re.compile(r"^[A-Za-z0-9][\w.+-]*$")
 
 
 def parse_show_version_active(text):
-    """``show version active`` output -> ``{version, options}``; raises ParserError."""
+    """``show version active`` output -> ``{version, options, unparsed}``; raises ParserError."""
     version = None
     options = None
-    for number, line in output_lines(text):
+    unparsed = []
+    first = None
+    first_unparsed = None
+    for number, line in unpaged_lines(text, _WHAT):
         plain = squeeze(line)
         if not plain:
             continue
+        first = first or (number, line)
+        if FAILURE_TRAILER.match(plain):
+            raise ParserError("%s failed%s" % (_WHAT, ": " + " / ".join(unparsed) if unparsed else ""), line, number)
         match = _VERSION.match(plain)
-        if match and version is None and options is None:
-            version = match.group("version")
-        elif plain == _OPTIONS_HEADING and version is not None and options is None:
-            options = []
-        elif options is not None and plain == _NO_OPTIONS and not options:
+        if match:
+            value = match.group("version")
+            if not _RELEASE.match(value):
+                raise ParserError("'Active Master Version' is not a release number", line, number)
+            if version is not None and value != version:
+                raise ParserError("a second 'Active Master Version' (the first said %s)" % version, line, number)
+            version = value
             continue
-        elif options is not None:
-            options.append(plain)
-        else:
-            raise ParserError("unexpected line in show version active output", line, number)
+        if plain == _OPTIONS_HEADING:
+            options = options if options is not None else []
+            continue
+        if options is not None:
+            if plain == _NO_OPTIONS:
+                continue
+            if _OPTION.match(plain) and not plain.endswith("."):
+                options.append(plain)
+                continue
+        unparsed.append(line.strip())
+        if first_unparsed is None:
+            first_unparsed = (number, line)
     if version is None:
-        raise ParserError("no 'Active Master Version' line in show version active output")
-    return {"version": version, "options": options or []}
+        quoted = first_unparsed or first
+        raise ParserError("no 'Active Master Version' line in %s output" % _WHAT, *(quoted[::-1] if quoted else ()))
+    return {"version": version, "options": options or [], "unparsed": unparsed}

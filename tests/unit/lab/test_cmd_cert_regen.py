@@ -68,7 +68,7 @@ def test_the_database_follows_at_once_and_the_itl_after_a_tftp_restart(lab, sub)
         serial = _serial(lab, sub, CERT_CALLMANAGER)
         cli.command("set cli pagination off")
         rows = parse_run_sql(cli.command(
-            "run sql select serialnumber from certificate where servername='%s'" % sub))
+            "run sql select serialnumber from certificate where servername='%s'" % sub))["rows"]
         assert serial.lower() in [row["serialnumber"] for row in rows]
         assert lab.stored_file(sub, ITL_FILE).data == itl  # not before Cisco Tftp restarts
         cli.dialog("utils service restart Cisco Tftp", timeout=30)

@@ -58,7 +58,7 @@ def _serial(lab, hostname, unit):
 def _security_mode(lab):
     with lab.shell(_nodes(lab)[0]) as cli:
         cli.command("set cli pagination off")
-        return parse_run_sql(cli.command(SECURITY_MODE_QUERY))
+        return parse_run_sql(cli.command(SECURITY_MODE_QUERY))["rows"]
 
 
 # -- 10.5: the seed's release ---------------------------------------------------------------

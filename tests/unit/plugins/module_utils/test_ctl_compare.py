@@ -117,7 +117,7 @@ def test_lab_ctl_against_lab_database(release, itlrecovery):
     nodes = [n.hostname for n in cluster.nodes]
 
     def differences():
-        current = ctl_compare.current_certificates(parse_run_sql(lab_run_sql(cluster)), publisher)
+        current = ctl_compare.current_certificates(parse_run_sql(lab_run_sql(cluster))["rows"], publisher)
         return ctl_compare.ctl_differences(parse_show_ctl(lab_show_ctl(cluster)), current, itlrecovery, nodes)
 
     assert differences() == []

@@ -49,3 +49,22 @@ def test_refusal_carries_details():
 def test_unique_lines():
     assert unique_lines(["Executed command unsuccessfully", " Executed  command unsuccessfully ", ""]) == [
         "Executed command unsuccessfully"]
+
+
+def test_lines_a_tolerant_parser_set_aside_become_a_warning():
+    # A node line as cucm-cli-behaviour.md documents it, after the banner's documented warning.
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "modules"))
+    from module_replay import FakeModule, ReplayConnection
+    from reference_texts import show_network_cluster
+
+    from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_cluster
+
+    text = "WARNING: DNS unreachable\r\n" + show_network_cluster([("pub", "pub.example.com", "192.0.2.10", True)], "pub")
+    module = FakeModule({}, ReplayConnection("12.5.1", {"show network cluster": text}))
+    cluster = read_cluster(module)
+    assert [n["hostname"] for n in cluster["nodes"]] == ["pub"]
+    assert module.warnings == ["'show network cluster': 1 line(s) of the output were not understood and were "
+                               "ignored: 'WARNING: DNS unreachable'"]

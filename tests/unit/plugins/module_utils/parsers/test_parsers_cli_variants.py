@@ -78,7 +78,7 @@ def test_run_sql_line_end_variants(variant):
 def test_run_sql_with_prompt_and_trailing_prompt():
     text = fixture("002_ja_run_sql_cluster_security_mode.txt")
 
-    assert parse_run_sql("admin:" + text.replace("\n", "\r\n") + "admin:") == [
+    assert parse_run_sql("admin:" + text.replace("\n", "\r\n") + "admin:")["rows"] == [
         {"paramname": "ClusterSecurityMode", "paramvalue": "0"}]
 
 

@@ -4,7 +4,8 @@
 The seeds hold no transcript of these commands. The input lines here are the layouts quoted in
 ../shared/reference/cucm-cli-behaviour.md ("Services", "Cluster and database"): literal lines
 where the reference gives them, host names from the seeds where it gives a template
-(<ip> <fqdn> <hostname> ...). Output of the lab will be added to these tests once it exists.
+(<ip> <fqdn> <hostname> ...). The lab's output and the tolerated and refused variants are in
+test_parsers_inventory.py.
 """
 
 import pytest
@@ -40,17 +41,17 @@ def test_utils_service_list():
         "Cisco Tftp": {"state": "STARTED", "activated": True},
         "Cisco DirSync": {"state": "STOPPED", "activated": False},
         "Cisco X": {"state": "STOPPED", "activated": True},
-    }}
+    }, "unparsed": []}
 
 
-def test_utils_service_list_rejects_unknown_lines():
+def test_utils_service_list_sets_unknown_lines_aside():
+    # Not the documented status line: not dropped as one, not a service either.
     text = SERVICE_LIST.replace("Service Manager is running", "Service Manager is not running")
 
-    with pytest.raises(ParserError) as caught:
-        parse_utils_service_list(text)
+    parsed = parse_utils_service_list(text)
 
-    assert caught.value.line == "Service Manager is not running"
-    assert caught.value.line_number == 4
+    assert parsed["unparsed"] == ["Service Manager is not running"]
+    assert parsed["services"] == parse_utils_service_list(SERVICE_LIST)["services"]
 
 
 # `show network cluster` per the reference's template, host names of seed 001 (test10pub /
@@ -84,6 +85,7 @@ def test_show_network_cluster_on_the_publisher():
              "product": "callmanager", "db_role": "DBSub", "authenticated": True, "local": False},
         ],
         "processnodes": ["test10pub", "test10sub"],
+        "unparsed": [],
     }
 
 
@@ -108,14 +110,15 @@ def test_show_version_active_without_options():
     text = "admin:show version active\r\nActive Master Version: 12.5.1.14900-63\r\n" \
            "Active Version Installed Software Options:\r\nNo Installed Software Options Found.\r\nadmin:"
 
-    assert parse_show_version_active(text) == {"version": "12.5.1.14900-63", "options": []}
+    assert parse_show_version_active(text) == {"version": "12.5.1.14900-63", "options": [], "unparsed": []}
 
 
 def test_show_version_active_lists_options():
     # The reference says "then COP names"; the name here stands for one.
     text = "Active Master Version: 12.5.1.14900-63\nActive Version Installed Software Options:\nexample-option.cop\n"
 
-    assert parse_show_version_active(text) == {"version": "12.5.1.14900-63", "options": ["example-option.cop"]}
+    assert parse_show_version_active(text) == {"version": "12.5.1.14900-63", "options": ["example-option.cop"],
+                                               "unparsed": []}
 
 
 def test_show_version_active_needs_the_version_line():
@@ -139,11 +142,14 @@ RUN_SQL = "\n".join([
 
 
 def test_run_sql_columns_come_from_the_rule():
-    assert parse_run_sql(RUN_SQL) == [{"name": "Authentication and Authorization", "ipv4address": None}]
+    assert parse_run_sql(RUN_SQL) == {"rows": [{"name": "Authentication and Authorization", "ipv4address": None}],
+                                      "row_count": None, "unparsed": []}
 
 
 def test_run_sql_dml_prints_only_a_row_count():
-    assert parse_run_sql("admin:run sql update processconfig set paramvalue='0' where paramname='x'\nRows: 1\nadmin:") == []
+    text = "admin:run sql update processconfig set paramvalue='0' where paramname='x'\nRows: 1\nadmin:"
+
+    assert parse_run_sql(text) == {"rows": [], "row_count": 1, "unparsed": []}
 
 
 def test_run_sql_header_and_rule_must_agree():

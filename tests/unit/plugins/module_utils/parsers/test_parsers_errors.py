@@ -14,6 +14,9 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
     parse_run_sql,
     parse_show_ctl,
     parse_show_itl,
+    parse_show_network_cluster,
+    parse_show_version_active,
+    parse_utils_service_list,
 )
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "fixtures", "seeds")
@@ -115,7 +118,8 @@ def test_etoken_line_without_a_record():
     assert caught.value.line_number == 1
 
 
-@pytest.mark.parametrize("parser", [parse_show_itl, parse_show_ctl, parse_run_sql])
+@pytest.mark.parametrize("parser", [parse_show_itl, parse_show_ctl, parse_run_sql, parse_show_network_cluster,
+                                    parse_show_version_active, parse_utils_service_list])
 @pytest.mark.parametrize("text", ["", "admin:", "\r\nadmin:\r\n"])
 def test_no_output_at_all(parser, text):
     with pytest.raises(ParserError) as caught:

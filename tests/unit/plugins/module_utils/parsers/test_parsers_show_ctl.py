@@ -220,6 +220,7 @@ def test_tokenless_ctl_after_callmanager_regeneration():
 
 def test_run_sql_cluster_security_mode():
     # The web copy shortened the '=' runs ("=====  =====" over "ClusterSecurityMode 0").
-    rows = parse_run_sql(fixture("002_ja_run_sql_cluster_security_mode.txt"))
+    parsed = parse_run_sql(fixture("002_ja_run_sql_cluster_security_mode.txt"))
 
-    assert rows == [{"paramname": "ClusterSecurityMode", "paramvalue": "0"}]
+    assert parsed == {"rows": [{"paramname": "ClusterSecurityMode", "paramvalue": "0"}], "row_count": None,
+                      "unparsed": []}
