@@ -14,8 +14,12 @@ from typing import Dict, Optional, Tuple
 from .sftp_client import ERROR_MESSAGES as SFTP_ERROR_MESSAGES
 
 # GUESSED: the pager text of long `show` output is unverified; this is the `file view` pager
-# (cucm-cli-behaviour.md), which is documented.
+# (cucm-cli-behaviour.md), which is documented. CLASSIC_PAGER_PROMPT is the other form the issue
+# names (GUESSED too), for the `pager_prompt` setting.
 PAGER_PROMPT = "options: q=quit, n=next, p=prev, b=begin, e=end (lines {first} - {last} of {total}) :"
+CLASSIC_PAGER_PROMPT = "Press <enter> for 1 line, <space> for one page, or <q> to quit"
+# The questions `file get` asks for the SFTP server, in the order seed 001 shows.
+FILE_GET_ORDER = ("server", "port", "user", "password", "directory")
 
 # GUESSED: the wording CUCM prints for an unknown command is unverified.
 UNKNOWN_COMMAND = ("Invalid command", "Executed command unsuccessfully")
@@ -127,6 +131,18 @@ class NodeSettings:
     # modes"; which ones is GUESSED): only questions asked with typed_slowly_required=True,
     # none, or all. A `drop_burst_input` fault adds questions on top of this.
     burst_drop: str = "typed_slowly"
+    # -- how questions are asked (GUESSED variants a real release may show; tests of the dialogs)
+    # Print a line break after every question, before reading the answer.
+    question_newline: bool = False
+    # Replace a question's text before it is printed: {question as the command asks it: what to
+    # print instead} (e.g. a warning line before it, or the question without its "?"/":").
+    question_rewrites: Dict[str, str] = field(default_factory=dict)
+    # Draw the question again every this many lab seconds while no answer comes (0: never).
+    question_redraw_seconds: float = 0.0
+    # Order of `file get`'s SFTP questions (a permutation of FILE_GET_ORDER).
+    file_get_order: Tuple[str, ...] = FILE_GET_ORDER
+    # `set cli pagination off` answers as usual but the pager stays on (GUESSED failure mode).
+    pagination_sticks: bool = False
     # Real seconds per lab second in ctx.sleep (0.1 = ten times faster); banner delay included.
     time_scale: float = 1.0
     # Close a session idle at the prompt or a question for this long (`set cli session timeout`
@@ -155,7 +171,7 @@ class NodeSettings:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for name in ("auth_methods", "unknown_command"):
+        for name in ("auth_methods", "unknown_command", "file_get_order"):
             if data[name] is not None:
                 data[name] = list(data[name])
         return data
@@ -167,7 +183,7 @@ _FIELDS = {f.name: f for f in fields(NodeSettings)}
 def _coerce(name: str, value):
     """Validate one setting from JSON; raise ValueError with a message for the API caller."""
     if name in ("banner_delay", "time_scale", "idle_timeout", "service_stop_seconds",
-                "service_start_seconds", "service_poll_seconds", "command_step_seconds"):
+                "service_start_seconds", "service_poll_seconds", "command_step_seconds", "question_redraw_seconds"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError("%s must be a number >= 0" % name)
         if name in ("time_scale", "service_poll_seconds") and value == 0:
@@ -180,7 +196,8 @@ def _coerce(name: str, value):
             raise ValueError("remotekey_sftp_port must be a port number")
         return value
     if name in ("prompt_after_newline", "prompt_redraw", "stray_cr", "wrap", "dns_warning",
-                "test_commands", "pager_erase", "blank_line_before_prompt", "service_prints_started"):
+                "test_commands", "pager_erase", "blank_line_before_prompt", "service_prints_started",
+                "question_newline", "pagination_sticks"):
         if not isinstance(value, bool):
             raise ValueError("%s must be true or false" % name)
         return value
@@ -212,6 +229,14 @@ def _coerce(name: str, value):
         if unknown:
             raise ValueError("unknown text key(s): %s" % ", ".join(unknown))
         return dict(value)
+    if name == "question_rewrites":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ValueError("question_rewrites must be an object of strings")
+        return dict(value)
+    if name == "file_get_order":
+        if not isinstance(value, (list, tuple)) or sorted(value) != sorted(FILE_GET_ORDER):
+            raise ValueError("file_get_order must be a permutation of %s" % ", ".join(FILE_GET_ORDER))
+        return tuple(value)
     if name == "pager_prompt":
         if not isinstance(value, str):
             raise ValueError("pager_prompt must be a string")

@@ -34,6 +34,7 @@ BACKSPACES = ("\x7f", "\x08")
 PAGER_KEYS = {"q": "quit", "n": "next", " ": "next", "\r": "next", "\n": "next",
               "p": "prev", "b": "begin", "e": "end"}
 MAX_PAGES = 100000  # bound for the pager loop
+MAX_REDRAWS = 10000  # bound for a redrawn question
 DEFAULT_ROWS = 24
 
 
@@ -380,14 +381,32 @@ class Shell:
         node's `burst_drop` setting says so; a `drop_burst_input` fault can make any question
         do the same.
         """
-        self.write(question)
-        mode = self.settings.burst_drop
+        settings = self.settings
+        shown = settings.question_rewrites.get(question.strip(), question)
+        self.write(shown + ("\n" if settings.question_newline else ""))
+        mode = settings.burst_drop
         drop = mode == "always" or (mode == "typed_slowly" and typed_slowly_required)
         if not drop:
             drop = self.faults.take("drop_burst_input", self.node.hostname, self.command_line,
                                     question) is not None
-        return await self.read_line(echo=not secret, mask=mask if secret else None, drop_burst=drop,
-                                    echo_enter=echo_enter)
+        redraw = None
+        if settings.question_redraw_seconds > 0:
+            redraw = asyncio.get_running_loop().create_task(
+                self._redraw(shown.split("\n")[-1], settings.question_redraw_seconds))
+        try:
+            answer = await self.read_line(echo=not secret, mask=mask if secret else None, drop_burst=drop,
+                                          echo_enter=echo_enter)
+            self.stats.answer(self.node.hostname, question, answer)
+            return answer
+        finally:
+            if redraw is not None:
+                redraw.cancel()
+
+    async def _redraw(self, text: str, seconds: float) -> None:
+        """Draw the question's last line again (CR first) until the answer comes; bounded."""
+        for unused_time in range(MAX_REDRAWS):
+            await self.sleep(seconds)
+            self.terminal.write("\r" + text)
 
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds` of lab time: scaled by `time_scale`, cut short when the clock advances."""

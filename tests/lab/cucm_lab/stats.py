@@ -1,4 +1,8 @@
-"""Counters a test reads through `GET /stats`: logins and commands per node."""
+"""Counters a test reads through `GET /stats`: logins, commands and answers per node.
+
+`answers` keeps what was typed at each question, secrets included: the lab is a test tool, and
+tests use it to prove an answer (a password) never reached the wrong question.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ class Stats:
         """Zero the counters; open sessions stay counted."""
         with self._lock:
             for counters in self._nodes.values():
-                counters.update(logins=0, commands=0, history=collections.deque(maxlen=HISTORY))
+                counters.update(logins=0, commands=0, history=collections.deque(maxlen=HISTORY),
+                                answers=collections.deque(maxlen=HISTORY))
 
     def login(self, hostname: str) -> None:
         with self._lock:
@@ -33,11 +38,15 @@ class Stats:
             self._nodes[hostname]["commands"] += 1
             self._nodes[hostname]["history"].append(line)
 
+    def answer(self, hostname: str, question: str, answer: str) -> None:
+        with self._lock:
+            self._nodes[hostname]["answers"].append({"question": question.strip(), "answer": answer})
+
     def to_json(self) -> dict:
-        """`{"nodes": {hostname: {logins, commands, sessions (open now), history}}}`."""
+        """`{"nodes": {hostname: {logins, commands, sessions (open now), history, answers}}}`."""
         with self._lock:
             return {"nodes": {
                 h: {"logins": c["logins"], "commands": c["commands"], "sessions": c["sessions"],
-                    "history": list(c["history"])}
+                    "history": list(c["history"]), "answers": list(c["answers"])}
                 for h, c in self._nodes.items()
             }}

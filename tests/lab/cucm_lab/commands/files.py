@@ -141,11 +141,19 @@ async def file_get_tftp(ctx, args):
 
 async def _ask_server(ctx):
     """(host, port, user, password, directory) from the operator, or None after a refusal."""
-    host = (await ctx.ask("SFTP server IP: ")).strip()
-    port_text = (await ctx.ask("SFTP server port [22]: ")).strip()
-    user = (await ctx.ask("User ID: ")).strip()
-    password = await ctx.ask("Password: ", secret=True, mask="*")
-    directory = (await ctx.ask("Download directory: ")).strip()
+    questions = {
+        "server": ("SFTP server IP: ", {}),
+        "port": ("SFTP server port [22]: ", {}),
+        "user": ("User ID: ", {}),
+        "password": ("Password: ", {"secret": True, "mask": "*"}),
+        "directory": ("Download directory: ", {}),
+    }
+    answers = {}
+    for key in ctx.settings.file_get_order:  # seed 001's order unless a node setting changes it
+        text, options = questions[key]
+        answers[key] = await ctx.ask(text, **options)
+    host, port_text, user = answers["server"].strip(), answers["port"].strip(), answers["user"].strip()
+    password, directory = answers["password"], answers["directory"].strip()
     if not host:
         ctx.fail(ctx.text("file_get_no_server"))
         return None

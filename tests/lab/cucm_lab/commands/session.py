@@ -8,7 +8,8 @@ from .registry import command
 @command("set", "cli", "pagination")
 async def set_cli_pagination(ctx, args):
     if [a.lower() for a in args] == ["off"]:
-        ctx.shell.pagination = False
+        # pagination_sticks: the node says so but keeps paging (a GUESSED failure mode).
+        ctx.shell.pagination = ctx.settings.pagination_sticks
         ctx.write("Automatic pagination is turned off\n")
     elif [a.lower() for a in args] == ["on"]:
         ctx.shell.pagination = True
