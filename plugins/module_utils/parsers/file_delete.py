@@ -7,14 +7,21 @@
     Enter "y" followed by return to continue: y
     files: found = 1, deleted = 1
 
+How it reads (transcript.py): wrapped lines are joined into sentences first (a long file name
+can push the question's ``?`` onto the next line). The question and its confirmation are read
+in any capitalisation; the result is any sentence starting ``file(s):`` that holds ``found =
+N`` and ``deleted = N`` (either order, spaces around ``=`` optional, a final period allowed).
+It is strict: a result sentence that also says something failed (``files: found = 1, deleted =
+0, failed = 1``) sets neither count and goes to ``errors``.
+
 Returned dict:
 
 ``file``      the file named by the echoed command, else None.
 ``found``     int from ``files: found = N``, or None when that line is missing.
 ``deleted``   int from ``deleted = N``, or None.
-``errors``    lines that say something failed (a missing file's wording is GUESSED: any
-              failure-like line, e.g. ``No such file``).
-``other``     any other line, as printed (whitespace squeezed).
+``errors``    sentences that say something failed (a missing file's wording is GUESSED: any
+              failure-like sentence, e.g. ``No such file``).
+``other``     any other sentence, as printed (wrapped lines joined, whitespace squeezed).
 
 Raises ParserError on empty output.
 """
@@ -38,9 +45,9 @@ class _FileDeleteReader(TranscriptReader):
         self.found = None
         self.deleted = None
         self.rules = [
-            Rule(r"^Delete the File .+\?$"),
-            Rule(answered_question(r'Enter "y" followed by return to continue:')),
-            Rule(r"^files: found = (?P<found>\d+), deleted = (?P<deleted>\d+)$", self._counts),
+            Rule(r"^Delete the File\b.*\?$", strict=False),
+            Rule(answered_question(r'Enter "y" followed by return to continue ?:'), strict=False),
+            Rule(r"^files? ?:(?=.*\bfound ?= ?(?P<found>\d+)\b)(?=.*\bdeleted ?= ?(?P<deleted>\d+)\b)", self._counts),
         ]
 
     def _counts(self, match):

@@ -24,6 +24,18 @@
     Transfer completed.
     Downloading file: /usr/local/cm/tftp/ITLRecovery.p12
 
+How it reads (transcript.py): the questions with their typed answers end a sentence; the
+``Password:`` question is a line of its own (what follows it on the line is output). Wrapped
+lines are joined into sentences first (the host-key sentence of seed 001 is cut before
+``established.``; at 40 columns also before the quoted host and its address). Sentences are
+matched case-insensitively on their key words: the ``label: value`` lines with or without a
+space before the colon, ``The authenticity of host '...' can't/cannot be established``, ``<type>
+key fingerprint is <fp>``, and the transfer completion: ``transfer``/``transferred`` +
+``complete``/``completed`` (``Transfer completed.``, ``File transfer complete``, ``Transfer
+completed successfully``). The completion is strict: ``Transfer not completed``, ``Transfer
+completed with errors`` or ``File transfer failed to complete`` leave ``transfer_completed``
+False and go to ``errors``.
+
 Returned dict:
 
 ``file``                the file named by the echoed command, else None.
@@ -31,13 +43,14 @@ Returned dict:
 ``size_bytes``          int, or None.
 ``host_key``            ``{host, address, key_type, fingerprint}`` when CUCM asked to accept the
                         SFTP server's key (a part not printed is None), else None.
-``transfer_completed``  True on ``Transfer completed.``
+``transfer_completed``  True on ``Transfer completed.`` (or a variant, see above).
 ``downloaded_file``     the path after ``Downloading file:``, or None.
 ``not_found``           True on ``Number of files affected: 0``, or on an error line saying
                         ``No such file`` / ``not found`` (wording GUESSED: seed 001 only says a
                         subscriber does not find ITLRecovery.p12).
-``errors``              lines that say something failed.
-``other``               any other line, as printed (whitespace squeezed).
+``errors``              sentences that say something failed.
+``other``               any other sentence, as printed (wrapped lines joined, whitespace
+                        squeezed).
 
 The answers typed to the SFTP questions are not returned. Raises ParserError on empty output.
 """
@@ -66,26 +79,27 @@ class _FileGetReader(TranscriptReader):
         self.downloaded_file = None
         self.not_found = False
         self.rules = [
-            Rule(r"^Please wait while the system is gathering files info\b.*$"),
-            Rule(r"^Sub-directories were not traversed\.?$"),
-            Rule(r"^Number of files affected: ?(?P<n>\d+)$", self._files_affected),
-            Rule(r"^Total size in Bytes: ?(?P<n>\d+)$", self._size_bytes),
-            Rule(r"^Total size in Kbytes: ?[\d.]+$"),
-            Rule(answered_question(r"Would you like to proceed \[y/n\]\?")),
-            Rule(answered_question(r"SFTP server IP:")),
-            Rule(answered_question(r"SFTP server port \[\d+\]:")),
-            Rule(answered_question(r"User ID:")),
-            Rule(secret_question(r"Password:"), after_secret),
-            Rule(answered_question(r"Download directory:")),
-            Rule(r"^The authenticity of host '(?P<host>[^' ]+)(?: \((?P<address>[^)]*)\))?' can't be"
-                 r" established\.?$", self._authenticity, wraps=True),
+            Rule(secret_question(r"Password:"), after_secret, line=True),
+            Rule(r"^Please wait while the system is gathering files? info\b"),
+            Rule(r"^Sub-?directories were not traversed\.?$", strict=False),
+            Rule(r"^Number of files affected ?: ?(?P<n>\d+)\.?$", self._files_affected),
+            Rule(r"^Total size in Bytes ?: ?(?P<n>\d+)\.?$", self._size_bytes),
+            Rule(r"^Total size in Kbytes ?: ?[\d.]+$"),
+            Rule(answered_question(r"Would you like to proceed \[y/n\]\?"), strict=False),
+            Rule(answered_question(r"SFTP server IP ?:"), strict=False),
+            Rule(answered_question(r"SFTP server port \[\d+\] ?:"), strict=False),
+            Rule(answered_question(r"User ID ?:"), strict=False),
+            Rule(answered_question(r"Download directory ?:"), strict=False),
+            Rule(r"^The authenticity of host '(?P<host>[^' ]+)(?: \((?P<address>[^)]*)\))?' can(?:'t|not) be"
+                 r" established\.?$", self._authenticity, strict=False),
             Rule(r"^(?P<key_type>\S+) key fingerprint is (?P<fingerprint>\S+?)\.?$", self._fingerprint),
             # Newer OpenSSH clients add a line and a third choice; read both forms.
-            Rule(r"^This key is not known by any other names\.?$"),
-            Rule(answered_question(r"Are you sure you want to continue connecting \(yes/no(?:/\[fingerprint\])?\)\?")),
+            Rule(r"^This key is not known by any other names\.?$", strict=False),
+            Rule(answered_question(r"Are you sure you want to continue connecting \(yes/no(?:/\[fingerprint\])?\)\?"),
+                 strict=False),
             Rule(r"^\.+$"),  # progress dots
-            Rule(r"^Transfer completed\.?$", self._completed),
-            Rule(r"^Downloading file: ?(?P<path>\S.*)$", self._downloading),
+            Rule(r"^(?=.*\btransfer(?:red)?\b)(?=.*\bcompleted?\b)", self._completed),
+            Rule(r"^Downloading file ?: ?(?P<path>\S.*)$", self._downloading),
         ]
 
     def _files_affected(self, match):

@@ -1,6 +1,3 @@
-# -*- coding: utf-8 -*-
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-
 """``utils itl reset localkey`` / ``utils itl reset remotekey <host> <user> <path>``.
 
 Seed 001 (CUCM 10.0), the whole dialog as the collection records it::
@@ -23,6 +20,28 @@ verbatim transcript) prints ``Generating the reset ITL file.....``, the node nam
 between ``====`` lines, and ``Number of Active TFTP servers in the cluster : 1``. On a subscriber
 the command answers ``This is not a Publisher Node``.
 
+How it reads (transcript.py): the questions, the noise and the node lists (Python list, also
+wrapped over several lines; ``====`` rules) are line rules, never joined to a neighbour; every
+other line is joined into sentences first, so ``Successfully transferred reset ITL to`` +
+``node test10sub`` or ``Restarting Cisco Tftp service on host`` + ``TEST10SUB`` read as one.
+Sentences are matched on their key words, case-insensitively:
+
+* refusal: ``not a/the publisher``;
+* per node (the name is the last word, after ``host``/``node``/``server``): a TFTP restart
+  begun (``Restarting [the] [Cisco] Tftp [service] on host X``), done (``restarted`` + ``Tftp``:
+  ``Cisco Tftp service restarted on host X``, ``Successfully restarted the Cisco TFTP service
+  on node X.``), the file transferred (``transferred`` + ``ITL``: ``Successfully transferred
+  reset ITL to node X``, ``The reset ITL file was transferred successfully to node X.``);
+* ``reset ITL`` + ``generated`` (not ``will``); ``Generating ... reset ITL file``;
+  ``Locating ... tftp servers``; ``list of ... tftp servers``; ``Transferring ... reset ITL``;
+  ``Number of ... active TFTP servers ... : N``.
+
+A sentence with those key words and a negation or failure word is never read as the event:
+``Cisco Tftp service could not be restarted on host X``, ``Reset ITL was not transferred to
+node X``, ``The reset ITL file was not generated`` go to ``errors``; ``Failed to restart Cisco
+Tftp service on host X`` matches no rule and goes to ``errors`` as an unknown failure. Either
+way the node keeps ``tftp_restarted`` False/None and ``transferred`` None.
+
 Returned dict:
 
 ``recovery_key``        ``"localkey"`` / ``"remotekey"`` from the echoed command, else None.
@@ -39,9 +58,11 @@ Returned dict:
                         means "not printed", and only the caller knows which node is local.
                         ``tftp_restarted``: True on ``Cisco Tftp service restarted on host
                         <name>``, False when only ``Restarting ...`` came, None when neither.
-``errors``              lines that say something failed (the refusal included).
+``errors``              sentences that say something failed (the refusal included; a sentence
+                        with a success's key words and a negation, see above).
 ``noise``               the remotekey debug lines.
-``other``               any other line, as printed (whitespace squeezed).
+``other``               any other sentence, as printed (wrapped lines joined, whitespace
+                        squeezed).
 
 Raises ParserError on empty output.
 """
@@ -56,9 +77,11 @@ from .transcript import Rule, TranscriptReader, after_secret, secret_question
 
 _COMMAND = re.compile(r"^utils itl reset (?P<key>localkey|remotekey)\b")
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
-_HOSTNAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_HOSTNAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+# The node a sentence is about: its last word, after host/node/server (trailing dots aside).
+_ON_NODE = r"\b(?:host|node|server) (?P<name>%s)\.*$" % _HOSTNAME
 # GUESSED layout of the 12.5 list (described, not transcribed): a run of '=', one name a line,
-# a run of '='. Read as one wrapped "sentence" of up to this many lines.
+# a run of '='. Read as one block of up to this many lines; a long Python list may wrap too.
 _MAX_LISTED_NODES = 64
 
 
@@ -76,25 +99,27 @@ class _ItlResetReader(TranscriptReader):
         self.mentioned = []  # node names in the order the output first names them
         self.noise = []
         self.rules = [
-            Rule(secret_question(r"Enter CCM Administrator password ?:"), after_secret),
-            Rule(secret_question(r"Enter Sftp password ?:"), after_secret),
-            Rule(r"^Processing token in else\b.*$", self._noise),
-            Rule(r"^count is \d+$", self._noise),
-            Rule(r"^This is not a Publisher Node\.?$", self._refused, flags=re.IGNORECASE),
-            Rule(r"^Locating active Tftp servers in the cluster\.*$", flags=re.IGNORECASE),
-            Rule(r"^Following is the list of Active tftp servers in the cluster\.*:?$", flags=re.IGNORECASE),
-            Rule(r"^\[(?P<names>.*)\]$", self._python_list),
-            Rule(r"^=+(?P<names>(?: %s)+) =+$" % _HOSTNAME, self._ruled_list, wraps=True,
+            # Physical lines, never joined to a neighbour.
+            Rule(secret_question(r"Enter CCM Administrator password ?:"), after_secret, line=True),
+            Rule(secret_question(r"Enter Sftp password ?:"), after_secret, line=True),
+            Rule(r"^Processing token in else \S+ \S+$", self._noise, line=True, flags=0,
+                 first=r"^Processing token\b", max_lines=3),
+            Rule(r"^count is \d+$", self._noise, line=True, flags=0),
+            Rule(r"^\[(?P<names>[^\[\]]*)\]$", self._python_list, line=True, first=r"^\[",
+                 max_lines=_MAX_LISTED_NODES),
+            Rule(r"^=+(?P<names>(?: %s)+) =+$" % _HOSTNAME, self._ruled_list, line=True, first=r"^=+$",
                  max_lines=_MAX_LISTED_NODES + 2),
-            Rule(r"^Number of Active TFTP servers in the cluster ?: ?(?P<count>\d+)$", self._count,
-                 flags=re.IGNORECASE),
-            Rule(r"^The reset ITL file was generated successfully\.?$", self._generated, wraps=True),
-            Rule(r"^Generating the reset ITL file\.*$", self._generating),
-            Rule(r"^Transferring new reset ITL file to the TFTP server nodes in the cluster\.*$", wraps=True),
-            Rule(r"^Restarting Cisco Tftp service on host (?P<name>%s)$" % _HOSTNAME, self._restarting),
-            Rule(r"^Cisco Tftp service restarted on host (?P<name>%s)$" % _HOSTNAME, self._restarted),
-            Rule(r"^Successfully transferred reset ITL to node (?P<name>%s)$" % _HOSTNAME, self._transferred,
-                 wraps=True),
+            # Sentences.
+            Rule(r"\bnot (?:a|the) publisher\b", self._refused, strict=False),
+            Rule(r"^(?:the )?number of (?:the )?active tftp servers\b.*?: ?(?P<count>\d+)\.?$", self._count),
+            Rule(r"^locating (?:the |all )?(?:active )?tftp servers\b"),
+            Rule(r"\blist of (?:the |all )?(?:active )?tftp servers\b"),
+            Rule(r"^generating (?:the |a )?(?:new )?reset ITL\b", self._generating),
+            Rule(r"^(?=.*\breset ITL\b)(?=.*\bgenerated\b)(?!.*\bwill\b)", self._generated),
+            Rule(r"^transferring (?:the |a )?(?:new )?reset ITL\b"),
+            Rule(r"^restarting (?:the )?(?:cisco )?tftp(?: service)? on (?:the )?" + _ON_NODE, self._restarting),
+            Rule(r"^(?=.*\brestarted\b)(?=.*\btftp\b).*" + _ON_NODE, self._restarted),
+            Rule(r"^(?=.*\btransferred\b)(?=.*\bITL\b).*" + _ON_NODE, self._transferred),
         ]
 
     def _node(self, name):
@@ -104,11 +129,11 @@ class _ItlResetReader(TranscriptReader):
         return self.nodes[name]
 
     def _noise(self, match):
-        self.noise.append(match.group(0))
+        self.noise.append(match.string)
 
     def _refused(self, match):
         self.publisher_refused = True
-        self.errors.append(match.group(0))
+        self.errors.append(match.string)
 
     def _python_list(self, match):
         self._add_servers(single or double for single, double in _QUOTED.findall(match.group("names")))

@@ -18,16 +18,25 @@ service has not restarted properly, execute the same command again.``; a space b
 spaces inside it (``Cisco Tftp [ STARTED ]``) are read too. Some subscribers never print
 ``[STARTED]`` (primer section 7): check with ``utils service list``.
 
+How it reads (transcript.py): a state line (``Name[STATE]``, optionally a note after it) is a
+line of its own, never joined to a neighbour. The banner is joined back into one sentence when
+wrapped (at 40 columns the old one takes four lines: ``... while the service is`` + ``getting
+RESTARTED.If Service has not`` + ``Restarted Properly, execute the same`` + ``Command
+Again``); it is known by ``Don't``/``Do not press Ctrl`` or, when cut after its first full stop,
+by ``execute the same command again``, in any capitalisation. ``Service Manager is running``
+is read in any capitalisation; ``Service Manager is not running`` is a failure (``errors``).
+
 Returned dict:
 
 ``action``        ``"restart"``, ``"start"`` or ``"stop"`` from the echoed command, else None.
 ``service``       the service named by the command, else by the first state line; None if neither.
 ``transitions``   the states printed for that service, in order, repeats kept.
 ``final_state``   the last of them, or None.
-``errors``        lines that say something failed, e.g. ``Service Not Activated`` (alone or after a
-                  state) or an unknown-service message (wording GUESSED: any failure-like line).
-``other``         any other line, as printed (whitespace squeezed), including state lines of
-                  other services.
+``errors``        sentences that say something failed, e.g. ``Service Not Activated`` (alone or
+                  after a state) or an unknown-service message (wording GUESSED: any
+                  failure-like sentence).
+``other``         any other sentence, as printed (wrapped lines joined, whitespace squeezed),
+                  including state lines of other services.
 
 Raises ParserError on empty output.
 """
@@ -51,12 +60,11 @@ class _ServiceControlReader(TranscriptReader):
         super(_ServiceControlReader, self).__init__()
         self.states = []  # (service name, state, note, line) of every state line
         self.rules = [
-            Rule(r"^(?:Don't|Do not) press Ctrl[-+]c while the service is\b.*$", flags=re.IGNORECASE),
-            # The old banner's second sentence, when the terminal wrapped it onto its own line.
-            Rule(r"^(?:If (?:the )?Service has not (?:Restarted|Started|Stopped) Properly, )?"
-                 r"execute the same Command Again\.?$", flags=re.IGNORECASE),
-            Rule(r"^Service Manager is running$"),
-            Rule(_STATE, self._state),
+            Rule(_STATE, self._state, line=True, flags=0),
+            Rule(r"\b(?:Don't|Do not) press Ctrl\b", strict=False),
+            # The banner's second sentence, when the line broke after the first full stop.
+            Rule(r"\bexecute the same command again\b", strict=False),
+            Rule(r"^Service Manager is (?:not )?running\b"),  # strict: "is not running" is an error
         ]
 
     def _state(self, match):

@@ -1,6 +1,3 @@
-# -*- coding: utf-8 -*-
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-
 """``utils ctl set-cluster mixed-mode | set-cluster non-secure-mode | update CTLFile | reset localkey``.
 
 Seed 002 (CUCM 10.5)::
@@ -19,6 +16,32 @@ and the later reminders ``You must reset all phones to ensure they received the 
 file.`` and ``You must restart Cisco CTIManager services on all the nodes in the cluster that
 have the service activated.``
 
+How it reads (transcript.py): wrapped lines are joined into sentences first (the reminder of
+seed 002's update, the later question cut anywhere, even right after its first full stop).
+Each sentence is then matched on its key words, case-insensitively, in this order:
+
+* licence refusal: ``licen[cs]`` and ``export`` or ``mixed mode`` (GUESSED wording);
+* the question: a sentence starting ``This operation`` says the operation (``set(s) the cluster
+  to mixed mode`` / ``non secure``, ``update(s) the CTL file``, ``reset(s) the CTL file``) and
+  maybe ``Auto-registration is enabled``; ``Do you want to continue`` alone, or
+  ``Auto-registration is enabled`` alone, when the question was cut into pieces;
+* progress: ``Moving [the] cluster to mixed mode`` / ``non secure`` / ``Non-Secure``,
+  ``Updating [the] CTL file``;
+* ``reset ... phones`` (before the next, which it must not feed: ``the updated CTL file``);
+* completion: ``cluster`` + ``set``/``moved``/``changed``/``switched``/``put``/``now in`` + the
+  mode (``Cluster set to Mixed Mode``, ``The cluster was set to mixed mode.``, ``Cluster set
+  to Non-Secure Mode``); ``CTL file`` + ``updated`` (``CTL file Updated``, ``Successfully
+  updated the CTL file``, ``The CTL file was updated successfully.``);
+* restart reminder: ``restart <names> service(s) on|in|across|for ...`` then ``node(s)``,
+  ``cluster`` or ``server(s)``: both known wordings and variants (``Please restart the Cisco
+  Tftp service and the Cisco CallManager service on all the nodes.``); the names are split at
+  ``,``/``and``.
+
+Completion and reminders are strict: with a negation or failure word (``CTL file not
+updated``, ``The cluster was not set to mixed mode``, ``Failed to set the cluster to Mixed
+Mode``, ``Failed to restart the TFTP and Cisco CallManager services on all nodes``) they count
+for nothing and the sentence goes to ``errors``.
+
 Returned dict:
 
 ``operation``                  ``"mixed"``, ``"non_secure"``, ``"update"`` or ``"reset"``: from the
@@ -30,14 +53,18 @@ Returned dict:
                                line; ``CTL file Updated`` is accepted for it.
 ``restart_services``           service names from the reminders, in order, without repeats:
                                ``TFTP`` -> ``Cisco Tftp``, ``Cisco CallManager``, ``Cisco
-                               CTIManager``.
+                               CTIManager`` (any capitalisation, with or without ``Cisco``);
+                               another name is kept as printed.
 ``reset_phones``               True on ``You must reset all phones ...``.
 ``auto_registration_warning``  True when the question (or a line) says auto-registration is on.
-``licence_refused``            True on a line about the licence for mixed mode / export-controlled
-                               functionality (GUESSED wording: any line with ``licens``/``licenc``
-                               and ``export`` or ``mixed mode``); the line is also in ``errors``.
-``errors``                     lines that say something failed.
-``other``                      any other line, as printed (whitespace squeezed).
+``licence_refused``            True on a sentence about the licence for mixed mode /
+                               export-controlled functionality (GUESSED wording: any sentence
+                               with ``licens``/``licenc`` and ``export`` or ``mixed mode``); the
+                               sentence is also in ``errors``.
+``errors``                     sentences that say something failed (with the negated
+                               completions and reminders above).
+``other``                      any other sentence, as printed (wrapped lines joined, whitespace
+                               squeezed).
 
 Raises ParserError on empty output.
 """
@@ -61,13 +88,17 @@ _COMMANDS = (
     (re.compile(r"^utils ctl update CTLFile$", re.IGNORECASE), UPDATE),
     (re.compile(r"^utils ctl reset localkey$", re.IGNORECASE), RESET),
 )
-# What the question says the operation does (its first sentence).
+_MIXED_MODE = r"mixed[ -]?mode"
+_NON_SECURE_MODE = r"non[ -]?secure"
+_CTL_FILE = r"CTL ?file"
+# What the question says the operation does.
 _INTENTS = (
-    (re.compile(r"set(?:s)? the cluster to Mixed mode", re.IGNORECASE), MIXED),
-    (re.compile(r"set(?:s)? the cluster to non[ -]secure mode", re.IGNORECASE), NON_SECURE),
-    (re.compile(r"updates? the CTL ?File", re.IGNORECASE), UPDATE),
+    (re.compile(r"\bsets? the cluster to (?:the )?" + _MIXED_MODE, re.IGNORECASE), MIXED),
+    (re.compile(r"\bsets? the cluster to (?:the )?" + _NON_SECURE_MODE, re.IGNORECASE), NON_SECURE),
+    (re.compile(r"\bupdates? the " + _CTL_FILE, re.IGNORECASE), UPDATE),
+    (re.compile(r"\bresets? the " + _CTL_FILE, re.IGNORECASE), RESET),
 )
-_AUTO_REGISTRATION = re.compile(r"Auto-registration is enabled", re.IGNORECASE)
+_AUTO_REGISTRATION = re.compile(r"\bAuto-?registration is enabled\b", re.IGNORECASE)
 # Reminder wording -> service names as `utils service` spells them.
 _SERVICE_NAMES = {
     "tftp": "Cisco Tftp",
@@ -77,13 +108,20 @@ _SERVICE_NAMES = {
     "ctimanager": "Cisco CTIManager",
     "cisco ctimanager": "Cisco CTIManager",
 }
+_FILLER = re.compile(r"^(?:all (?:of )?)?(?:the )?|\s+services?$", re.IGNORECASE)
+
+
+def _completion(mode):
+    """Key words of "the cluster is now in ``mode``", whatever the wording."""
+    return (r"^(?!.*\bmoving\b)(?=.*\bcluster\b)"
+            r"(?=.*\b(?:set|moved|changed|switched|put|now in)\b.*\b%s\b)" % mode)
 
 
 def _service_names(phrase):
     """``TFTP and Cisco CallManager`` -> ``["Cisco Tftp", "Cisco CallManager"]``."""
     names = []
-    for part in re.split(r",\s*|\s+and\s+", phrase):
-        part = part.strip()
+    for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", phrase):
+        part = _FILLER.sub("", part.strip()).strip()
         if part:
             names.append(_SERVICE_NAMES.get(part.lower(), part))
     return names
@@ -95,29 +133,26 @@ class _UtilsCtlReader(TranscriptReader):
     def __init__(self):
         super(_UtilsCtlReader, self).__init__()
         self.operation = None
-        self.completed_as = []  # operations whose completion line was printed
+        self.completed_as = []  # operations whose completion sentence was printed
         self.services = []
         self.reset_phones = False
         self.auto_registration = False
         self.licence_refused = False
         self.rules = [
-            Rule(r"^This operation (?P<intent>.+?)\. (?P<notes>(?:.+ )?)Do you want to continue\? ?\(y/n\): ?"
-                 r"(?P<answer>y|n|yes|no)?$", self._question, wraps=True, flags=re.IGNORECASE),
-            Rule(r"^Moving Cluster to Mixed Mode\.*$", self._progress(MIXED), flags=re.IGNORECASE),
-            Rule(r"^Moving Cluster to Non[ -]Secure Mode\.*$", self._progress(NON_SECURE), flags=re.IGNORECASE),
-            Rule(r"^Updating CTL file\.*$", self._progress(UPDATE), flags=re.IGNORECASE),
-            Rule(r"^Cluster set to Mixed Mode\.?$", self._completed(MIXED), flags=re.IGNORECASE),
-            Rule(r"^Cluster set to Non[ -]Secure Mode\.?$", self._completed(NON_SECURE), flags=re.IGNORECASE),
-            Rule(r"^CTL file Updated\.?$", self._completed(UPDATE, RESET), flags=re.IGNORECASE),
-            Rule(r"^Please Restart the (?P<services>.+?) services? on all (?:the )?nodes in the cluster"
-                 r" that (?:run|runs) (?:these|this) services?\.?$", self._restart, wraps=True),
-            Rule(r"^You must restart (?P<services>.+?) services? on all (?:the )?nodes in the cluster"
-                 r" that have the service activated\.?$", self._restart, wraps=True),
-            Rule(r"^You must reset all phones to ensure they received the updated CTL file\.?$",
-                 self._reset_phones, wraps=True),
-            Rule(r"^(?=.*Auto-registration is enabled).*$", self._auto_registration, flags=re.IGNORECASE),
             # GUESSED: no transcript of the 11.5(1)SU3+ refusal without export-controlled licensing.
-            Rule(r"^(?=.*licen[cs])(?=.*(?:export|mixed mode)).*$", self._licence, flags=re.IGNORECASE),
+            Rule(r"^(?=.*licen[cs])(?=.*(?:export|%s))" % _MIXED_MODE, self._licence, strict=False),
+            Rule(r"^This operation\b", self._question, strict=False),
+            Rule(r"\bDo you want to continue\b", self._notes, strict=False),
+            Rule(_AUTO_REGISTRATION.pattern, self._auto_registration),
+            Rule(r"^Moving (?:the )?cluster to (?:the )?" + _MIXED_MODE, self._progress(MIXED)),
+            Rule(r"^Moving (?:the )?cluster to (?:the )?" + _NON_SECURE_MODE, self._progress(NON_SECURE)),
+            Rule(r"^Updating (?:the )?" + _CTL_FILE, self._progress(UPDATE)),
+            Rule(r"\breset (?:all |every |each )?(?:of )?(?:the )?(?:IP )?phones\b", self._reset_phones),
+            Rule(_completion(_MIXED_MODE), self._completed(MIXED)),
+            Rule(_completion(_NON_SECURE_MODE), self._completed(NON_SECURE)),
+            Rule(r"^(?!.*\bthe updated CTL)(?=.*\b%s\b)(?=.*\bupdated\b)" % _CTL_FILE, self._completed(UPDATE, RESET)),
+            Rule(r"\brestart (?P<services>.+?) services? (?:on|in|across|for|throughout)\b"
+                 r"(?=.*\b(?:nodes?|cluster|servers?)\b)", self._restart),
         ]
 
     def _intent(self, operation):
@@ -126,10 +161,13 @@ class _UtilsCtlReader(TranscriptReader):
 
     def _question(self, match):
         for pattern, operation in _INTENTS:
-            if pattern.search(match.group("intent")):
+            if pattern.search(match.string):
                 self._intent(operation)
                 break
-        if _AUTO_REGISTRATION.search(match.group("notes")):
+        self._notes(match)
+
+    def _notes(self, match):
+        if _AUTO_REGISTRATION.search(match.string):
             self.auto_registration = True
 
     def _progress(self, operation):
@@ -154,7 +192,7 @@ class _UtilsCtlReader(TranscriptReader):
 
     def _licence(self, match):
         self.licence_refused = True
-        self.errors.append(match.group(0))
+        self.errors.append(match.string)
 
     def facts(self, command, unknown_errors):
         for pattern, operation in _COMMANDS:
