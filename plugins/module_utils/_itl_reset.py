@@ -66,7 +66,8 @@ def delivery_problem(nodes, errors):
     if errors:
         parts.append("CUCM printed: %s" % " / ".join(errors))
     missed = [n for n in nodes if not (n["transferred"] and n["tftp_restarted"])]
-    if not nodes:
+    if not nodes and not errors:
+        # With error lines, those are the reason CUCM stopped before listing any node.
         parts.append("CUCM listed no active TFTP server, so no node got the reset ITL")
     elif missed:
         reached = [n["name"] for n in nodes if n not in missed]

@@ -58,6 +58,7 @@ DIALOG_REASONS = {
 }
 
 _PROMPT_LINE = re.compile(r"(?:^|\n)\s*admin:\s*$")
+_FAILURE_TRAILER = re.compile(r"^Executed command unsuccessfully\.?$", re.I)
 
 Change = namedtuple("Change", "parsed output errors")
 
@@ -187,15 +188,29 @@ def read(module, command, parser, reuse=False):
 def change(module, command, questions, parser, timeout=None, progress=()):
     """Run a state-changing command, answering ``questions``: a ``Change``.
 
-    ``parsed`` is ``parser(output)``; ``errors`` holds every error line once, the parser's
-    (it reads failure sentences) and the ones the connection flagged, in that order. The
+    ``parsed`` is ``parser(output)``; ``errors`` holds every error line once: the cause CUCM
+    printed before a failure trailer, the parser's (it reads failure sentences) and the ones the
+    connection flagged, in that order. The
     caller decides what they mean: only it knows which effect to verify. A pager is quit, not
     paged through: its key could be taken for an answer.
     """
     reply = send(module, command, questions, timeout, progress=progress, pages=False)
     parsed = parse(parser, reply["output"], command)
-    errors = unique_lines(list(parsed.get("errors") or []) + list(reply["errors"]))
+    errors = unique_lines(causes(reply["output"]) + list(parsed.get("errors") or []) + list(reply["errors"]))
     return Change(parsed, reply["output"], errors)
+
+
+def causes(output):
+    """The line CUCM printed just before each ``Executed command unsuccessfully``: the reason it
+    gives (an SFTP error, a refused password), which the trailer alone does not say."""
+    lines = [line.strip() for line in output.splitlines()]
+    found = []
+    for index, line in enumerate(lines):
+        if _FAILURE_TRAILER.match(line):
+            before = [earlier for earlier in lines[:index] if earlier and not _FAILURE_TRAILER.match(earlier)]
+            if before:
+                found.append(before[-1])
+    return found
 
 
 def unique_lines(lines):

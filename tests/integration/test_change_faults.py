@@ -68,6 +68,10 @@ def test_remotekey_with_an_unusable_sftp_server(lab_factory, runner, fault):
     assert result["failed"] is True
     assert result["msg"].startswith("lab125-pub: 'utils itl reset remotekey"), result["msg"]
     assert "CUCM printed" in result["msg"]
+    # The cause CUCM printed before its failure trailer is quoted, and nothing contradicts it.
+    cause = {"down": "Connection refused", "auth_refused": "Permission denied"}[fault]
+    assert cause in result["msg"], result["msg"]
+    assert "no active TFTP server" not in result["msg"], result["msg"]
     assert result["changed"] is False
     assert trust_files(lab.control("GET", "/state")) == before
     assert sftp["password"] not in result["msg"]

@@ -68,3 +68,15 @@ def test_lines_a_tolerant_parser_set_aside_become_a_warning():
     assert [n["hostname"] for n in cluster["nodes"]] == ["pub"]
     assert module.warnings == ["'show network cluster': 1 line(s) of the output were not understood and were "
                                "ignored: 'WARNING: DNS unreachable'"]
+
+
+def test_the_line_before_a_failure_trailer_is_its_cause():
+    # The lab's (GUESSED) refused-directory text of `file get`, then the documented trailer.
+    from cucm_lab.sftp_client import ERROR_MESSAGES, ERROR_NO_SUCH_DIRECTORY
+
+    from ansible_collections.cucm.trust.plugins.module_utils.cucm import causes
+
+    reason = ERROR_MESSAGES[ERROR_NO_SUCH_DIRECTORY].format(path="/backups/x/ITLRecovery.p12")
+    output = "Download directory: /backups/x/\n%s\nExecuted command unsuccessfully\n" % reason
+    assert causes(output) == [reason]
+    assert causes("Transfer completed.\n") == []

@@ -123,7 +123,12 @@ def test_an_itl_that_failed_verification_is_reported():
     assert problem.startswith("show itl does not report the reset ITL as verified")
 
 
-def test_error_lines_come_first_when_no_node_is_listed():
-    assert itl_reset.delivery_problem([], ["Executed command unsuccessfully"]) == (
-        "CUCM printed: Executed command unsuccessfully; CUCM listed no active TFTP server, so no node got the "
-        "reset ITL")
+def test_error_lines_are_the_reason_when_no_node_is_listed():
+    # A refused SFTP fetch stops remotekey before any node is listed: CUCM's lines say why, and
+    # no second guess ("no active TFTP server") contradicts them.
+    assert itl_reset.delivery_problem([], ["Invalid CCM Administrator password", "Executed command unsuccessfully"]) == (
+        "CUCM printed: Invalid CCM Administrator password / Executed command unsuccessfully")
+
+
+def test_no_node_listed_and_no_error_line():
+    assert itl_reset.delivery_problem([], []) == "CUCM listed no active TFTP server, so no node got the reset ITL"
