@@ -28,8 +28,14 @@ ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
     -e target=demo125 -e cluster_security_mode_state=non_secure
 
 echo "==> ITL reset: signer per node before, after the reset, and after the Tftp restarts"
+# The CCM Administrator password comes from a vars file (here: the lab's inventory variable), never
+# from the command line, which ansible-playbook shows at -vvvv.
+cat >"$STATE/itl-recovery-vars.yml" <<'VARS'
+itl_recovery_ccm_admin_password: "{{ cucm_lab_ccm_admin_password }}"
+itl_recovery_restart_tftp: true
+VARS
 ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery.yml -e target=demo125 \
-    -e '{"itl_recovery_ccm_admin_password": "{{ cucm_lab_ccm_admin_password }}", "itl_recovery_restart_tftp": true}'
+    -e @"$STATE/itl-recovery-vars.yml"
 
 echo "==> nightly ITLRecovery backup to the lab's SFTP server, verified from the controller"
 cat >"$STATE/backup-vars.yml" <<'VARS'

@@ -1,0 +1,65 @@
+"""The runbook playbooks ask for a missing secret on an interactive terminal, without echo, and the
+secret never shows up in what ansible-playbook prints, even at -vvvv."""
+
+import fcntl
+import os
+import pty
+import select
+import subprocess
+import termios
+import time
+
+from integration_support import ROOT, VENV_BIN
+
+PROMPT = b"CCM Administrator password of the cluster"
+DEADLINE = 300.0
+
+
+def run_on_a_terminal(runner, args, answers):
+    """ansible-playbook on a pseudo-terminal; ``answers``: [(bytes to wait for, bytes to type)].
+    Returns (exit code, everything the terminal showed). Bounded in time."""
+    controller, terminal = pty.openpty()
+    def controlling_terminal():  # in the child: a session whose controlling terminal is the pty
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen([os.path.join(VENV_BIN, "ansible-playbook")] + args, stdin=terminal, stdout=terminal,
+                            stderr=terminal, env=runner.env("libssh"), cwd=str(runner.tmp),
+                            preexec_fn=controlling_terminal)
+    os.close(terminal)
+    shown, pending, deadline = b"", list(answers), time.monotonic() + DEADLINE
+    try:
+        while time.monotonic() < deadline:
+            ready, _w, _x = select.select([controller], [], [], 0.5)
+            if ready:
+                try:
+                    data = os.read(controller, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not data:
+                    break
+                shown += data
+                if pending and pending[0][0] in shown:
+                    os.write(controller, pending.pop(0)[1])
+            elif proc.poll() is not None:
+                break
+        return proc.wait(timeout=30), shown.decode("utf-8", "replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(controller)
+
+
+def test_itl_recovery_asks_for_the_ccm_admin_password_without_echo(lab_factory, runner):
+    lab = lab_factory(nodes=2, release="10.5", time_scale=0.02)
+    secret = lab.lab_json["ccm_admin_password"]
+    playbook = os.path.join(ROOT, "playbooks", "itl_recovery.yml")
+    code, shown = run_on_a_terminal(runner, ["-i", lab.inventory_path, playbook, "-e", "target=%s" % lab.lab_json["cluster"],
+                                             "-vvvv"], [(PROMPT, secret.encode() + b"\r")])
+    assert PROMPT.decode() in shown, shown[-3000:]
+    assert code == 0, shown[-4000:]
+    assert "signed by" in shown  # the reset ran with the typed password: the signers were shown
+    assert secret not in shown  # not echoed at the prompt, not logged anywhere at -vvvv
+    state = lab.control("GET", "/state")
+    # 10.x: the reset ITL on every TFTP node is signed by the ITLRecovery key.
+    assert all("ITLRECOVERY" in (node["files"]["ITLFile.tlv"]["signer"] or "").upper() for node in state["nodes"].values())
