@@ -7,7 +7,10 @@
 Private to cucm.trust: used by plugins/modules/itl_recovery_backup.py only (and its tests); not an API.
 
 CUCM pushes ``ITLRecovery.p12`` to the SFTP server; the module then checks from the controller
-what really landed there. The controller's connection verifies the server's host key against
+what really landed there. CUCM's SSH client may be shown another of the server's host keys than
+the controller negotiated (it prefers RSA, paramiko ED25519): ``offered_keys`` asks the server for
+each key type on its own and verifies each, so CUCM's question is answered for any verified key
+and for no other. The controller's connection verifies the server's host key against
 the fingerprints the user gave (MD5 ``aa:bb:..`` as CUCM prints it, or ``SHA256:...``), against
 ``~/.ssh/known_hosts``, or - only with the ``accept_new`` policy - accepts a new key and reports
 it, so the module can require that CUCM was shown the same key.
@@ -21,6 +24,7 @@ import base64
 import hashlib
 import os
 import posixpath
+import socket
 import stat
 
 try:
@@ -59,6 +63,10 @@ def normalize_fingerprint(value):
     return value.lower()
 
 
+# Host key types an SSH client (CUCM's OpenSSH among them) may negotiate, one probe each.
+KEY_TYPES = ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512")
+
+
 class _CheckHostKey(object):
     """paramiko missing-host-key policy: accept only expected fingerprints (or any, when told)."""
 
@@ -92,6 +100,7 @@ class SftpTarget(object):
         self._client = None
         self.sftp = None
         self.host_key = None
+        self.host_keys = []
 
     def __enter__(self):
         self.connect()
@@ -131,6 +140,47 @@ class SftpTarget(object):
             raise SftpTargetError("SFTP pre-flight", "cannot reach %s:%s (%s)" % (self.host, self.port, exc))
         self._client = client
         self.host_key = fingerprints(client.get_transport().get_remote_server_key())
+        self.host_keys = self.offered_keys(client.get_host_keys())
+
+    def offered_keys(self, known):
+        """``[fingerprints + {verified}]`` for every host key type the server offers. A key is
+        verified when known_hosts or the expected fingerprints hold it (or, with the
+        ``accept_new`` policy, when known_hosts does not contradict it)."""
+        keys = [dict(self.host_key, verified=True)]
+        for key_type in KEY_TYPES:
+            key = self._probe(key_type)
+            if key is None or any(k["sha256"] == fingerprints(key)["sha256"] for k in keys):
+                continue
+            prints = fingerprints(key)
+            entry = (known.lookup(self.host if self.port == 22 else "[%s]:%d" % (self.host, self.port)) or {})
+            listed = entry.get(key.get_name())
+            expected = self._policy.expected
+            verified = (listed is not None and listed.asbytes() == key.asbytes()) or \
+                prints["md5"] in expected or prints["sha256"] in expected or \
+                (self._policy.accept_new and listed is None)
+            keys.append(dict(prints, verified=bool(verified)))
+        return keys
+
+    def _probe(self, key_type):
+        """The server's key of ``key_type`` (key exchange only, no login), None when it has none."""
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self._timeout)
+        except (OSError, socket.error):
+            return None
+        transport = paramiko.Transport(sock)
+        transport.get_security_options().key_types = [key_type]
+        try:
+            transport.start_client(timeout=self._timeout)
+            return transport.get_remote_server_key()
+        except (paramiko.SSHException, EOFError, OSError):
+            return None
+        finally:
+            transport.close()
+
+    @property
+    def allowed_fingerprints(self):
+        """Both fingerprint forms of every verified key: what CUCM may be shown."""
+        return [value for key in self.host_keys if key["verified"] for value in (key["md5"], key["sha256"])]
 
     def close(self):
         if self._client is not None:

@@ -51,10 +51,14 @@ options:
     required: true
   sftp_host_key_fingerprint:
     description:
-      - Fingerprint(s) of the SFTP server's host key, C(SHA256:...) or the MD5 form CUCM prints
-        (C(2c:8f:9b:...)). The controller checks the server against it before anything is typed on CUCM,
-        and CUCM's host-key question is answered C(yes) only for that same key.
-      - Required unless I(sftp_host_key_policy=accept_new) or the key is in the controller's
+      - Fingerprint(s) of the SFTP server's host key(s), C(SHA256:...) or the MD5 form CUCM prints
+        (C(2c:8f:9b:...)). The controller checks the server against them before anything is typed on CUCM,
+        and CUCM's host-key question is answered C(yes) only for a key verified this way.
+      - A server offers one key per type (RSA, ECDSA, ED25519) and CUCM's SSH client may negotiate another type
+        than the controller (older CUCM prefers RSA). The controller asks the server for every type and verifies
+        each against these fingerprints and C(~/.ssh/known_hosts); give the fingerprints of all of them (for
+        example from C(ssh-keyscan)), or at least of the type CUCM uses, or CUCM's question is refused.
+      - Required unless I(sftp_host_key_policy=accept_new) or the keys are in the controller's
         C(~/.ssh/known_hosts).
     type: list
     elements: str
@@ -185,9 +189,16 @@ removed:
   type: list
   elements: str
 sftp_host_key:
-  description: The SFTP server's host key as the controller saw it (C(md5), C(sha256), C(type)).
+  description: The SFTP server's host key the controller negotiated (C(md5), C(sha256), C(type)).
   returned: always
   type: dict
+sftp_host_keys:
+  description:
+    - Every host key the SFTP server offers, one per type, with C(verified) - whether it matches a given
+      fingerprint or C(~/.ssh/known_hosts). CUCM's host-key question is answered only for verified keys.
+  returned: when the SFTP server was reached
+  type: list
+  elements: dict
 stdout_lines:
   description: What CUCM printed for C(file get tftp ITLRecovery.p12) (the SFTP password never appears).
   returned: when the transfer ran
@@ -302,14 +313,15 @@ def check_backup(params, target, directory, parsed, itl_record, publisher):
 def preflight(module, target, cluster_dir, would_be):
     target.probe_writable(module.params["sftp_directory"], secrets.token_hex(4))
     return dict(changed=True, path=posixpath.join(would_be, layout.P12_NAME), verified=False,
-                checks={}, removed=[], sftp_host_key=target.host_key, cluster_directory=cluster_dir,
+                checks={}, removed=[], sftp_host_key=target.host_key, sftp_host_keys=target.host_keys,
+                cluster_directory=cluster_dir,
                 msg="check mode: the SFTP target is reachable and writable; a backup would be written")
 
 
 def transfer(module, target, directory):
     """CUCM pushes the file; its host-key question is answered only for the key the controller saw."""
     params = module.params
-    allowed = [target.host_key["md5"], target.host_key["sha256"]]
+    allowed = target.allowed_fingerprints
     pushed = change(module, COMMAND, questions.file_get(
         params["sftp_host"], params["sftp_port"], params["sftp_user"], params["sftp_password"],
         directory + "/", allowed), parse_file_get, progress=questions.FILE_GET_PROGRESS)
@@ -336,7 +348,8 @@ def back_up(module, publisher):
             target.makedirs(cluster_dir, "SFTP pre-flight")
             target.mkdir_new(directory, "SFTP pre-flight")
             result = dict(changed=True, path=posixpath.join(directory, layout.P12_NAME), removed=[],
-                          sftp_host_key=target.host_key, cluster=cluster, publisher=publisher)
+                          sftp_host_key=target.host_key, sftp_host_keys=target.host_keys, cluster=cluster,
+                          publisher=publisher)
             try:
                 parsed, output = transfer(module, target, directory)
             except CucmError as exc:

@@ -198,3 +198,22 @@ def test_no_secret_at_vvvv(lab_factory, runner, ssh_type):
         for name in os.listdir(str(runner.out)):
             with open(os.path.join(str(runner.out), name)) as handle:
                 assert secret not in handle.read()
+
+
+def test_cucm_may_be_shown_another_key_type_than_the_controller(lab_factory, runner):
+    # The server offers RSA and ED25519 keys: paramiko on the controller negotiates ED25519,
+    # CUCM's client RSA (as seed 001's "RSA key fingerprint" shows).
+    lab = lab_factory(nodes=2, release="12.5", time_scale=0.02)
+    server = sftp(lab)
+    lab.control("POST", "/sftp/faults", {"server": server["name"], "fault": "ed25519_key"})
+    # Only the ED25519 fingerprint given: the RSA key CUCM is shown is not verified, so its
+    # question is refused and nothing is pushed.
+    refused = backup(runner, lab, fingerprints=[server["ed25519_sha256_fingerprint"]])
+    assert refused["failed"] is True and refused["failure_reason"] == "guard", refused
+    assert server["md5_fingerprint"] in refused["msg"], refused["msg"]
+    # Both keys known: whichever CUCM negotiates is verified, and the backup is proven.
+    accepted = backup(runner, lab, fingerprints=[server["ed25519_sha256_fingerprint"], server["sha256_fingerprint"]])
+    assert accepted["verified"] is True, accepted
+    assert accepted["sftp_host_key"]["sha256"] == server["ed25519_sha256_fingerprint"]
+    assert sorted((k["type"], k["verified"]) for k in accepted["sftp_host_keys"]) == [
+        ("ssh-ed25519", True), ("ssh-rsa", True)]

@@ -8,7 +8,7 @@
      "nodes": [{"hostname", "host", "port", "publisher", "tftp", "cluster"}],
      "clusters": [{... the per-cluster keys above ...}],
      "sftp": [{"name", "host", "port", "username", "password", "root", "directory",
-               "md5_fingerprint", "sha256_fingerprint", "known_hosts_line"}]}
+               "md5_fingerprint", "sha256_fingerprint", "ed25519_sha256_fingerprint", "known_hosts_line"}]}
 
 `inventory.yml`: group ``cucm`` with one child group per cluster holding its nodes; the first
 SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables.
@@ -88,6 +88,7 @@ def inventory_text(description: dict) -> str:
             "        cucm_lab_sftp_root: %s" % _q(server["root"]),
             "        cucm_lab_sftp_md5_fingerprint: %s" % _q(server["md5_fingerprint"]),
             "        cucm_lab_sftp_sha256_fingerprint: %s" % _q(server["sha256_fingerprint"]),
+            "        cucm_lab_sftp_ed25519_sha256_fingerprint: %s" % _q(server["ed25519_sha256_fingerprint"]),
         ]
     lines.append("      children:")
     for cluster in description["clusters"]:

@@ -18,6 +18,8 @@ disk_full          N: only N more bytes fit on the "disk"; then writes fail with
 cut_after          N: an upload that goes past N bytes gets its first N bytes written, then the
                    connection is dropped; the partial file stays on disk
 host_key_changed   serve another host key (the same one every time the fault is set)
+ed25519_key        also offer an ED25519 host key (real servers offer several key types; a client
+                   that prefers ED25519, as paramiko does, is then shown a key CUCM is not)
 =================  =============================================================================
 
 Use it in the lab's event loop (`await SftpServer(...).start()`), from synchronous code through
@@ -66,6 +68,7 @@ class SftpFaults:
     disk_full: Optional[int] = None  # bytes still free; None: unlimited
     cut_after: Optional[int] = None  # bytes of an upload before the connection drops
     host_key_changed: bool = False
+    ed25519_key: bool = False
 
 
 FAULT_NAMES = tuple(f.name for f in fields(SftpFaults))
@@ -124,6 +127,7 @@ class SftpServer:
         self._key_algorithm = key_algorithm
         self._primary_key = host_key or new_host_key(key_algorithm)
         self._alternate_key: Optional[asyncssh.SSHKey] = None
+        self._ed25519_key = new_host_key("ssh-ed25519")
         self._acceptor: Optional[asyncssh.SSHAcceptor] = None
         self._started = False  # between start() and stop(), even while `down`
         self.connections: set = set()  # live asyncssh connections
@@ -184,6 +188,14 @@ class SftpServer:
         """The key clients are shown now (the alternate one under `host_key_changed`)."""
         return HostKeyInfo.from_key(self._served_key())
 
+    @property
+    def ed25519_host_key(self) -> HostKeyInfo:
+        """The ED25519 key offered besides the RSA one under the `ed25519_key` fault."""
+        return HostKeyInfo.from_key(self._ed25519_key)
+
+    def _offered_keys(self) -> List[asyncssh.SSHKey]:
+        return [self._served_key()] + ([self._ed25519_key] if self.faults.ed25519_key else [])
+
     def known_hosts_line(self, host: str = LISTEN_HOST) -> str:
         return self.host_key.known_hosts_line(host, self.port)
 
@@ -202,7 +214,7 @@ class SftpServer:
 
     def _serve_current_key(self) -> None:
         if self._acceptor is not None:
-            self._acceptor.update(server_host_keys=[self._served_key()])
+            self._acceptor.update(server_host_keys=self._offered_keys())
 
     # -- faults -------------------------------------------------------------------------
     async def set_fault(self, name: str, value=True) -> None:
@@ -219,7 +231,7 @@ class SftpServer:
         setattr(self.faults, name, value)
         if name == "disk_full":
             self._written_since_disk_full = 0
-        elif name == "host_key_changed":
+        elif name in ("host_key_changed", "ed25519_key"):
             self._serve_current_key()
         elif name == "down":
             if value:
@@ -304,7 +316,7 @@ class SftpServer:
         self._acceptor = await asyncssh.listen(
             LISTEN_HOST, self.port,
             server_factory=lambda: _PasswordOnly(self),
-            server_host_keys=[self._served_key()],
+            server_host_keys=self._offered_keys(),
             sftp_factory=lambda chan: _ConfinedSftp(chan, self),
             sftp_version=3,  # what OpenSSH's sftp-server speaks
             allow_scp=False,

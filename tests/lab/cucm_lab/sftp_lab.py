@@ -47,6 +47,8 @@ class LabSftpServer:
             "directory": self.directory,
             "md5_fingerprint": key.md5,
             "sha256_fingerprint": key.sha256,
+            # offered only under the `ed25519_key` fault
+            "ed25519_sha256_fingerprint": self.server.ed25519_host_key.sha256,
             "known_hosts_line": self.server.known_hosts_line(),
         }
 
