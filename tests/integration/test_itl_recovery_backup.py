@@ -217,3 +217,11 @@ def test_cucm_may_be_shown_another_key_type_than_the_controller(lab_factory, run
     assert accepted["sftp_host_key"]["sha256"] == server["ed25519_sha256_fingerprint"]
     assert sorted((k["type"], k["verified"]) for k in accepted["sftp_host_keys"]) == [
         ("ssh-ed25519", True), ("ssh-rsa", True)]
+
+
+def test_the_openssh8_host_key_dialog_is_answered_for_the_verified_key(lab_factory, runner):
+    lab = lab_factory(nodes=2, release="14", time_scale=0.02)
+    lab.control("POST", "/settings", {"node": publisher(lab), "host_key_dialog": "openssh8"})
+    accepted = backup(runner, lab)
+    assert accepted["verified"] is True, accepted
+    assert "(yes/no/[fingerprint])" in "\n".join(accepted["stdout_lines"])

@@ -143,6 +143,9 @@ class NodeSettings:
     file_get_order: Tuple[str, ...] = FILE_GET_ORDER
     # `set cli pagination off` answers as usual but the pager stays on (GUESSED failure mode).
     pagination_sticks: bool = False
+    # The SFTP host-key dialog of `file get`: "classic" (seed 001: MD5, "(yes/no)") or "openssh8"
+    # (SHA256, "This key is not known by any other names", "(yes/no/[fingerprint])"; GUESSED).
+    host_key_dialog: str = "classic"
     # Real seconds per lab second in ctx.sleep (0.1 = ten times faster); banner delay included.
     time_scale: float = 1.0
     # Close a session idle at the prompt or a question for this long (`set cli session timeout`
@@ -218,6 +221,10 @@ def _coerce(name: str, value):
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise ValueError("unknown_command must be a list of lines")
         return tuple(value)
+    if name == "host_key_dialog":
+        if value not in ("classic", "openssh8"):
+            raise ValueError("host_key_dialog must be classic or openssh8")
+        return value
     if name == "burst_drop":
         if value not in BURST_DROP_MODES:
             raise ValueError("burst_drop must be one of %s" % ", ".join(BURST_DROP_MODES))

@@ -35,6 +35,9 @@ CUCM_HOST_KEY_ALGS = ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")
 
 # Dialog text of OpenSSH before 6.8 (MD5 colon fingerprints, as in dialog 001).
 CONTINUE_QUESTION = "Are you sure you want to continue connecting (yes/no)? "
+# OpenSSH 8.x's form (SHA256 fingerprints, a fingerprint may be typed instead of yes); GUESSED that
+# a CUCM release ships it (node setting `host_key_dialog`).
+CONTINUE_QUESTION_OPENSSH8 = "Are you sure you want to continue connecting (yes/no/[fingerprint])? "
 # GUESSED: the known_hosts file CUCM's client uses; it only appears in the warning below.
 KNOWN_HOSTS_PATH = "/root/.ssh/known_hosts"
 
@@ -208,13 +211,15 @@ class HostProbe:
     address: str  # resolved IP ("172.18.172.254" in dialog 001)
     host_key: HostKeyInfo
 
-    def unknown_host_lines(self) -> List[str]:
-        """OpenSSH's question for an unknown host, without the final yes/no question."""
-        return [
-            "The authenticity of host '%s (%s)' can't be established."
-            % (known_hosts_name(self.host, self.port), known_hosts_name(self.address, self.port)),
-            "%s key fingerprint is %s." % (self.host_key.key_type, self.host_key.md5),
-        ]
+    def unknown_host_lines(self, style: str = "classic") -> List[str]:
+        """OpenSSH's notice for an unknown host, without the final yes/no question: the classic
+        form (MD5, seed 001) or OpenSSH 8's (`openssh8`: SHA256 and the "other names" line)."""
+        lines = ["The authenticity of host '%s (%s)' can't be established."
+                 % (known_hosts_name(self.host, self.port), known_hosts_name(self.address, self.port))]
+        if style == "openssh8":
+            return lines + ["%s key fingerprint is %s." % (self.host_key.key_type, self.host_key.sha256),
+                            "This key is not known by any other names"]
+        return lines + ["%s key fingerprint is %s." % (self.host_key.key_type, self.host_key.md5)]
 
     def changed_host_lines(self, line_number: int = 1,
                            known_hosts_path: str = KNOWN_HOSTS_PATH) -> List[str]:

@@ -20,7 +20,7 @@ import fnmatch
 import struct
 
 from .. import sftp_client
-from ..sftp_client import CONTINUE_QUESTION, HostKeyStatus, KnownHosts
+from ..sftp_client import CONTINUE_QUESTION, CONTINUE_QUESTION_OPENSSH8, HostKeyStatus, KnownHosts
 from .registry import command
 
 TFTP_DIRECTORY = "/usr/local/cm/tftp/"  # `Downloading file: /usr/local/cm/tftp/ITLRecovery.p12`
@@ -186,8 +186,9 @@ async def _trusted_probe(ctx, host, port):
         ctx.fail(*probe.changed_host_lines(line_number))
         return None
     if status == HostKeyStatus.UNKNOWN:
-        ctx.write_lines(probe.unknown_host_lines())
-        answer = (await ctx.ask(CONTINUE_QUESTION)).strip().lower()
+        style = ctx.settings.host_key_dialog
+        ctx.write_lines(probe.unknown_host_lines(style))
+        answer = (await ctx.ask(CONTINUE_QUESTION_OPENSSH8 if style == "openssh8" else CONTINUE_QUESTION)).strip().lower()
         for unused_try in range(MAX_HOST_KEY_ANSWERS):
             if answer in ("yes", "no"):
                 break
