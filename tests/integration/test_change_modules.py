@@ -31,6 +31,13 @@ def itl_signers(runner, lab):
     return result
 
 
+def hashed_records(lab):
+    """Per node, the functions of its ITL records that carry a CERTHASH instead of a certificate."""
+    nodes = lab.control("GET", "/state")["nodes"]
+    return {host: sorted({r["function"] for r in node["files"]["ITLFile.tlv"]["record_summary"] if r["cert_hash"]})
+            for host, node in nodes.items()}
+
+
 def publisher(lab):
     return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
 
@@ -112,10 +119,15 @@ def test_itl_reset_on_a_subscriber_types_nothing(lab_factory, runner):
     assert lab.state() == before
 
 
-@pytest.mark.parametrize("release,ssh_type,typed", [("10.5", "paramiko", False), ("12.5", "libssh", False),
-                                                    ("14", "paramiko", True), ("12.5", "paramiko", True)])
-def test_itl_reset_gives_every_tftp_node_the_predicted_signer(lab_factory, runner, release, ssh_type, typed):
-    lab = lab_factory(nodes=3, release=release, time_scale=0.02)
+# The last case: hash-only TVS/CAPF records in a 12.x ITL (lab --itl-record-form certhash; which
+# form real 12.x+ writes is GUESSED, the others use the lab's default, full certificates).
+@pytest.mark.parametrize("release,ssh_type,typed,itl_record_form", [
+    ("10.5", "paramiko", False, None), ("12.5", "libssh", False, None), ("14", "paramiko", True, None),
+    ("12.5", "paramiko", True, None), ("12.5", "libssh", False, "certhash"),
+])
+def test_itl_reset_gives_every_tftp_node_the_predicted_signer(lab_factory, runner, release, ssh_type, typed,
+                                                              itl_record_form):
+    lab = lab_factory(nodes=3, release=release, time_scale=0.02, itl_record_form=itl_record_form)
     pub = publisher(lab)
     before = itl_signers(runner, lab)
     assert {unit for unit, _ok, _sha in before.values()} == {NORMAL_SIGNER[release]}
@@ -130,6 +142,10 @@ def test_itl_reset_gives_every_tftp_node_the_predicted_signer(lab_factory, runne
 
     after = itl_signers(runner, lab)
     assert {unit for unit, _ok, _sha in after.values()} == {RESET_SIGNER[release]}
+    form = itl_record_form or ("full" if float(release) >= 12 else "certhash")
+    assert lab.control("GET", "/state")["itl_record_form"] == form
+    expected_hashed = dict.fromkeys(before, ["CAPF", "TVS"] if form == "certhash" else [])
+    after_reset_hashed = hashed_records(lab)
     assert all(ok for _unit, ok, _sha in after.values())
     assert len({sha for _unit, _ok, sha in after.values()}) == 1  # the publisher's reset ITL everywhere
 
@@ -137,6 +153,8 @@ def test_itl_reset_gives_every_tftp_node_the_predicted_signer(lab_factory, runne
     assert_ok(run(runner, lab, "service", {"name": "Cisco Tftp", "state": "restarted"}, ssh_type=ssh_type))
     again = itl_signers(runner, lab)
     assert {unit for unit, _ok, _sha in again.values()} == {NORMAL_SIGNER[release]}
+    # Every ITL built on the way (reset, Tftp restart) kept the cluster's record form.
+    assert hashed_records(lab) == after_reset_hashed == expected_hashed
 
 
 def put_p12_on_sftp(lab, name="ITLRecovery.p12"):

@@ -14,11 +14,11 @@ import re
 import signal
 import sys
 
-from . import bootstrap
+from . import bootstrap, render
 from .control import ControlServer
 from .faults import FaultRegistry
 from .inventory import lab_description, write_lab_files
-from .model import SECURITY_MODE_MIXED, SECURITY_MODE_NON_SECURE, LabClock
+from .model import ITL_RECORD_FORMS, SECURITY_MODE_MIXED, SECURITY_MODE_NON_SECURE, LabClock
 from .releases import PROFILES
 from .server import SERVER_VERSION, Lab, LabServices
 from .settings import AUTH_METHODS, SettingsStore
@@ -37,6 +37,16 @@ def _positive(kind, upper=None):
         if value <= 0 or (upper is not None and value > upper):
             raise argparse.ArgumentTypeError("must be > 0%s" % (" and <= %s" % upper if upper else ""))
         return value
+    return parse
+
+
+def _checked(check):
+    """An argparse type from a function that raises ValueError with a message."""
+    def parse(text):
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc))
     return parse
 
 
@@ -59,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tftp-nodes", help="comma-separated nodes running Cisco Tftp: host names, "
                        "suffixes (pub, sub1) or indexes (default: all)")
     serve.add_argument("--security-mode", choices=sorted(SECURITY_MODES), default="non-secure")
+    serve.add_argument("--itl-record-form", choices=ITL_RECORD_FORMS,
+                       help="TVS and CAPF records of the ITLs: certhash (CERTHASH + HASH ALGORITHM, "
+                       "as the 8.x/10.0 seeds) or full certificates (default: the release's, "
+                       "certhash before 12.0, full from 12.0; GUESSED for 12.0+)")
+    serve.add_argument("--time-zone", type=_checked(render.valid_time_zone), default="UTC",
+                       help="every node's time zone (IANA name), shown by show itl / show ctl "
+                       "(GUESSED default %(default)s)")
+    serve.add_argument("--trust-list-style", type=_checked(render.parse_style_overrides), default=None,
+                       metavar="FIELD=VALUE,...",
+                       help="show itl / show ctl layout of every node where the seeds disagree: %s"
+                       % ", ".join(render.STYLE_FIELDS))
     serve.add_argument("--auth-methods", help="override the release's SSH auth methods, e.g. "
                        "keyboard-interactive or password,keyboard-interactive")
     serve.add_argument("--time-scale", type=_positive(float), default=1.0,
@@ -101,6 +122,8 @@ def build_clusters(args):
         bootstrap.create_cluster(
             name, args.release, args.nodes, tftp_nodes=_tftp_nodes(args.tftp_nodes, name),
             key_size=args.key_size, security_mode=SECURITY_MODES[args.security_mode], clock=clock,
+            itl_record_form=args.itl_record_form, time_zone=args.time_zone,
+            trust_list_style=args.trust_list_style,
         )
         for name in names
     ]

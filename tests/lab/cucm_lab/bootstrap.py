@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Iterable, List, Optional, Union
+from typing import Any, Iterable, List, Mapping, Optional, Union
 
-from . import pki, trustbuild
+from . import pki, render, trustbuild
 from .model import (
     CERT_CAPF,
     CERT_ITLRECOVERY,
@@ -78,15 +78,24 @@ def create_cluster(
     cluster_security_password: Optional[str] = None,
     base_port: int = 0,
     clock: Optional[LabClock] = None,
+    itl_record_form: Optional[str] = None,
+    time_zone: str = "UTC",
+    trust_list_style: Optional[Mapping[str, Any]] = None,
 ) -> Cluster:
     """A cluster of `node_count` nodes (`<name>-pub`, `<name>-sub1`, ...) with its trust files.
 
     `tftp_nodes`: host names or node indexes running Cisco Tftp (default: every node).
     `base_port`: node i's SSH port is base_port + i (0: left for the server to choose).
+    `itl_record_form`: "certhash" or "full" TVS/CAPF records in the ITLs (default: the release's).
+    `time_zone`: every node's time zone (IANA name; GUESSED default UTC).
+    `trust_list_style`: every node's render.TrustListStyle overrides (e.g. {"issuer_tag": ...}).
+    A node's own `time_zone` / `trust_list_style` can be changed afterwards.
     """
     if node_count < 1:
         raise ValueError("a cluster needs at least one node")
     release = get_profile(release_key)
+    render.valid_time_zone(time_zone)
+    render.DEFAULT_STYLE.with_overrides(trust_list_style)  # ValueError before the slow part
     key_size = key_size or release.key_size
     clock = clock or LabClock()
     now = clock.now()
@@ -101,6 +110,8 @@ def create_cluster(
                 ip="192.0.2.%d" % (10 + index),
                 publisher=index == 0,
                 ssh_port=base_port + index if base_port else 0,
+                time_zone=time_zone,
+                trust_list_style=dict(trust_list_style or {}),
             )
         )
     tftp = _select_nodes(nodes, tftp_nodes)
@@ -116,7 +127,10 @@ def create_cluster(
         os_admin_password=os_admin_password or _password(),
         app_admin_password=app_admin_password or _password(),
         cluster_security_password=cluster_security_password or _password(),
+        itl_record_form=itl_record_form,
     )
+    # The release's default, stated (and an unknown form refused) before any ITL is built.
+    cluster.itl_record_form = trustbuild.itl_record_form(cluster)
     if ca_signed:
         cluster.ca = pki.new_ca("%s-CA" % name, key_size=key_size, not_before=now)
 

@@ -4,9 +4,10 @@
 
     GET    /health                      {"ok": true}
     GET    /clusters                    {"clusters": [names]}
-    GET    /stats                       {"nodes": {hostname: {logins, commands, sessions, history}}}
-    GET    /state[?cluster=NAME]        cluster settings, security mode, eTokens; per node: services,
-                                        files (records, signer, verified), certificates, reset flags
+    GET    /stats                       {"nodes": {hostname: {logins, commands, sessions, history, answers}}}
+    GET    /state[?cluster=NAME]        cluster settings, security mode, eTokens, ITL record form; per
+                                        node: services, files (records, signer, verified), certificates,
+                                        reset flags, time zone, show itl/ctl layout (trust_list_style)
     GET    /file?node=HOST&name=FILE    {"data_base64", "mtime"}: a node's stored file, byte for byte
     GET    /settings[?node=HOST]        {hostname: {setting: value}}
     POST   /settings                    {"node": HOST|"*", "cluster": NAME?, <setting>: value, ...}
@@ -45,7 +46,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from . import actions, bootstrap, faults, pki
+from . import actions, bootstrap, faults, pki, render, trustbuild
 from .trustfile import TrustFileError, parse_trust_file, signer_record_index, verify_trust_file
 
 LOG = logging.getLogger("cucm_lab.control")
@@ -105,6 +106,7 @@ def cluster_summary(cluster) -> dict:
             "export_controlled_allowed": cluster.export_controlled_allowed,
             "mixed_mode_needs_licence": cluster.release.mixed_mode_needs_licence,
             "etokens": [pki.subject_text(token) for token in cluster.etokens],
+            "itl_record_form": trustbuild.itl_record_form(cluster),
             "nodes": {
                 node.hostname: {
                     "publisher": node.publisher,
@@ -121,6 +123,8 @@ def cluster_summary(cluster) -> dict:
                                          "at": node.last_cert_regen[1].isoformat()}
                                         if node.last_cert_regen else None),
                     "sftp_known_hosts": dict(node.sftp_known_hosts),
+                    "time_zone": node.time_zone,
+                    "trust_list_style": render.node_style(node).to_json(),
                 }
                 for node in cluster.nodes
             },

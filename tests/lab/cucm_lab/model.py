@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import threading
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
@@ -37,6 +37,14 @@ ITLRECOVERY_P12 = "ITLRecovery.p12"
 
 SECURITY_MODE_NON_SECURE = 0
 SECURITY_MODE_MIXED = 1
+
+# How a 12.x+ ITL carries the TVS and CAPF certificates (Cluster.itl_record_form):
+# "certhash" = CERTHASH + HASH ALGORITHM records, as every seed shows (8.x, 10.0);
+# "full" = the whole certificate (SUBJECTNAME ... SIGNATURE, CERTIFICATE), as the Security Guide
+# describes newer ITLs. GUESSED which one real 12.x+ writes: no 12.x `show itl` transcript.
+ITL_FORM_CERTHASH = "certhash"
+ITL_FORM_FULL = "full"
+ITL_RECORD_FORMS = (ITL_FORM_CERTHASH, ITL_FORM_FULL)
 
 
 class LabClock:
@@ -80,6 +88,40 @@ class ServiceState:
 class StoredFile:
     data: bytes
     mtime: datetime.datetime  # timezone-aware, lab clock
+    # The node whose TFTP directory holds this file, set when a node stores it (NodeFiles):
+    # `show itl` / `show ctl` print it with that node's time zone and trust-list style. None for
+    # a file no node holds (then render.py's defaults apply).
+    holder: Optional["Node"] = field(default=None, compare=False, repr=False)
+
+
+class NodeFiles(dict):
+    """A node's TFTP directory, file name -> StoredFile. Storing a file makes the node its
+    holder; a file another node already holds is stored as a copy (the same bytes and mtime)."""
+
+    def __init__(self, node: Optional["Node"] = None, files=()):
+        super().__init__()
+        self._node = node
+        self.update(files)
+
+    def __setitem__(self, name: str, stored: StoredFile) -> None:
+        super().__setitem__(name, self._held(stored))
+
+    def update(self, *args, **kwargs) -> None:
+        for name, stored in dict(*args, **kwargs).items():
+            self[name] = stored
+
+    def setdefault(self, name: str, default: Optional[StoredFile] = None):
+        if name not in self:
+            self[name] = default
+        return self[name]
+
+    def _held(self, stored):
+        if self._node is None or not isinstance(stored, StoredFile) or stored.holder is self._node:
+            return stored
+        if stored.holder is None:
+            stored.holder = self._node
+            return stored
+        return replace(stored, holder=self._node)
 
 
 @dataclass
@@ -92,7 +134,14 @@ class Node:
     certs: Dict[str, Identity] = field(default_factory=dict)
     services: Dict[str, ServiceState] = field(default_factory=dict)
     # Files under the TFTP directory: ITLFile.tlv, CTLFile.tlv, ITLRecovery.p12 (publisher only).
+    # A NodeFiles (see __post_init__): the files know their node.
     tftp_files: Dict[str, StoredFile] = field(default_factory=dict)
+    # The node's OS time zone (IANA name): the "last modified" line of `show itl` / `show ctl`.
+    # GUESSED default UTC (the seeds show EDT, PST and CET nodes); bootstrap / --time-zone set it.
+    time_zone: str = "UTC"
+    # How this node's CLI lays out `show itl` / `show ctl` where the seeds disagree: overrides of
+    # render.TrustListStyle fields, e.g. {"issuer_tag": "ISSUERNAME"} (--trust-list-style).
+    trust_list_style: Dict[str, Any] = field(default_factory=dict)
     # The node's SSH known_hosts as an SFTP client (`file get tftp`, `utils itl reset
     # remotekey`): "host" or "[host]:port" -> "ssh-rsa AAAA..." (sftp_client.KnownHosts).
     sftp_known_hosts: Dict[str, str] = field(default_factory=dict)
@@ -104,6 +153,10 @@ class Node:
     keep_itl_on_tftp_start: bool = False
     # (unit, lab-clock time) of the last `set cert regen` on this node: the 5-minute hold.
     last_cert_regen: Optional[Tuple[str, datetime.datetime]] = None
+
+    def __post_init__(self):
+        if not isinstance(self.tftp_files, NodeFiles) or self.tftp_files._node is not self:
+            self.tftp_files = NodeFiles(self, self.tftp_files)
 
     @property
     def runs_tftp(self) -> bool:
@@ -146,6 +199,10 @@ class Cluster:
     # The hardware eTokens whose CTL is on the nodes (written by the Windows CTL client); empty
     # for a tokenless CTL or none. `utils ctl update CTLFile` migrates to tokenless.
     etokens: List[Identity] = field(default_factory=list)
+    # TVS and CAPF records of the ITL: ITL_FORM_CERTHASH or ITL_FORM_FULL (see ITL_RECORD_FORMS);
+    # None = the release profile's `itl_hash_only_tvs_capf`. Every ITL build honours it
+    # (bootstrap, Cisco Tftp start, `utils itl reset`, which re-signs the publisher's records).
+    itl_record_form: Optional[str] = None
     # One lock for every state change: the node servers run in one event loop, the control
     # API in a thread.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

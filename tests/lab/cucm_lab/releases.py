@@ -23,8 +23,10 @@ class ReleaseProfile:
     # Who signs the ITL right after `utils itl reset localkey` (the other SAST key).
     reset_itl_signer: str
     ctl_signer: str
-    # 10.x ITLs carry TVS and CAPF as CERTHASH + HASH ALGORITHM records (seed 001); newer
-    # releases are documented as carrying the certificates (trust-file-format section 5).
+    # The default form of the ITL's TVS and CAPF records: 8.x and 10.0 ITLs carry them as
+    # CERTHASH + HASH ALGORITHM records (seeds 000/001); 12.0+ is documented as carrying the
+    # certificates (trust-file-format S5/S13) but no transcript shows it: GUESSED, and a cluster
+    # can choose the other form (Cluster.itl_record_form, --itl-record-form certhash|full).
     itl_hash_only_tvs_capf: bool
     # 12.0+: the TFTP node's CallManager certificate is also present with the SAST role, so the
     # temporary localkey signer is in the file (trust-file-format S12).

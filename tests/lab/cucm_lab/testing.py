@@ -11,8 +11,10 @@
         lab.stop()
 
 Extra keyword options become command-line flags (``tftp_nodes=["pub"]`` ->
-``--tftp-nodes pub``, ``test_commands=True`` -> ``--test-commands``). The lab's stdout and
-stderr go to ``lab.out`` / ``lab.err`` in the state directory.
+``--tftp-nodes pub``, ``test_commands=True`` -> ``--test-commands``,
+``itl_record_form="certhash"`` -> ``--itl-record-form certhash``, ``time_zone="Europe/Warsaw"``,
+``trust_list_style={"issuer_tag": "ISSUERNAME"}`` -> ``--trust-list-style issuer_tag=ISSUERNAME``).
+The lab's stdout and stderr go to ``lab.out`` / ``lab.err`` in the state directory.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ def _flags(options):
             args.append(flag)
         elif isinstance(value, (list, tuple)):
             args += [flag, ",".join(str(v) for v in value)]
+        elif isinstance(value, dict):
+            args += [flag, ",".join("%s=%s" % (k, str(v).lower() if isinstance(v, bool) else v)
+                                    for k, v in value.items())]
         else:
             args += [flag, str(value)]
     return args

@@ -18,6 +18,9 @@ from .model import (
     CERT_TVS,
     CTL_FILE,
     ITL_FILE,
+    ITL_FORM_CERTHASH,
+    ITL_FORM_FULL,
+    ITL_RECORD_FORMS,
     Cluster,
     Identity,
     Node,
@@ -56,6 +59,19 @@ def expected_signer(cluster: Cluster, node: Optional[Node], kind: str) -> Identi
 # ITL
 
 
+def itl_record_form(cluster: Cluster) -> str:
+    """How the cluster's ITLs carry the TVS and CAPF certificates: the cluster's choice
+    (`Cluster.itl_record_form`, --itl-record-form), else the release's default: "certhash" before
+    12.0 (seeds 000/001), "full" from 12.0 (GUESSED: no 12.x transcript; the Security Guide and
+    the 64 KB limit speak of certificates, trust-file-format S5 and S13)."""
+    form = cluster.itl_record_form
+    if form is None:
+        return ITL_FORM_CERTHASH if cluster.release.itl_hash_only_tvs_capf else ITL_FORM_FULL
+    if form not in ITL_RECORD_FORMS:
+        raise ValueError("itl_record_form must be one of %s, not %r" % (", ".join(ITL_RECORD_FORMS), form))
+    return form
+
+
 def itl_records(cluster: Cluster, node: Node) -> List[RecordSpec]:
     """The records of `node`'s ITLFile.tlv, in file order.
 
@@ -63,14 +79,15 @@ def itl_records(cluster: Cluster, node: Node) -> List[RecordSpec]:
     TFTP (or CCM+TFTP), CAPF, TVS of this node, ITLRECOVERY_<publisher> SAST, TVS of each
     other node. 12.0+ (Security Guide, trust-file-format S7/S12): ITLRecovery SAST, this node's
     CallManager as SAST and as CCM+TFTP, the TVS of every TVS node, CAPF. The record set does
-    not depend on the signer: `utils itl reset` only changes who signs.
+    not depend on the signer: `utils itl reset` only changes who signs. TVS and CAPF records are
+    hash-only or full certificates per itl_record_form().
     """
     release = cluster.release
     callmanager = node.certs[CERT_CALLMANAGER]
     recovery = cluster.publisher.certs[CERT_ITLRECOVERY]
     capf = cluster.publisher.certs[CERT_CAPF]
     ccm_function = tf.FUNCTION_CODES[release.itl_ccm_function]
-    hashed = release.itl_hash_only_tvs_capf
+    hashed = itl_record_form(cluster) == ITL_FORM_CERTHASH
     tvs_nodes = [node] if node.runs_tvs else []
     # GUESSED: the other TVS nodes follow in cluster order (seed 001 has only two nodes).
     tvs_nodes += [other for other in cluster.nodes if other is not node and other.runs_tvs]

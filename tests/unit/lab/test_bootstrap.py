@@ -22,6 +22,8 @@ from cucm_lab.model import (
     SERVICE_TFTP,
     SERVICE_TVS,
     LabClock,
+    Node,
+    StoredFile,
 )
 
 
@@ -209,3 +211,22 @@ def test_unknown_release_and_node_names_are_errors():
 def test_bootstrap_time_of_a_3_node_2048_bit_cluster(cluster_125):
     # 12 RSA-2048 keys dominate; a generous bound keeps slow CI machines green.
     assert cluster_125.bootstrap_seconds < 20
+
+
+def test_every_stored_file_knows_the_node_holding_it(cluster_125):
+    """Node.tftp_files records the holder (render uses its time zone and style); the CTL every
+    node holds is one copy per node; bytes and mtime make a file's identity, not its holder."""
+    for node in cluster_125.nodes:
+        assert node.tftp_files and all(stored.holder is node for stored in node.tftp_files.values())
+        assert (node.time_zone, node.trust_list_style) == ("UTC", {})
+    pub, sub1, sub2 = cluster_125.nodes
+    assert pub.tftp_files[CTL_FILE] == sub1.tftp_files[CTL_FILE]
+    assert pub.tftp_files[CTL_FILE] is not sub1.tftp_files[CTL_FILE]
+    loose = StoredFile(b"x", pub.tftp_files[CTL_FILE].mtime)
+    spare = Node(hostname="spare", fqdn="spare.lab.example", ip="192.0.2.99", publisher=False,
+                 tftp_files={"a": loose})
+    assert loose.holder is spare
+    spare.tftp_files.update(b=sub2.tftp_files[ITL_FILE])
+    spare.tftp_files.setdefault("c", StoredFile(b"y", loose.mtime))
+    assert {name: stored.holder for name, stored in spare.tftp_files.items()} == dict.fromkeys("abc", spare)
+    assert sub2.tftp_files[ITL_FILE].holder is sub2 and "holder" not in repr(loose)

@@ -143,11 +143,56 @@ def test_restart_keeps_host_keys_and_fixed_ports(tmp_path):
         assert second.stop() == 0
 
 
-def test_bad_arguments_fail_fast(tmp_path):
-    result = subprocess.run(lab_command(tmp_path / "x", nodes=0), capture_output=True, text=True, timeout=30, check=False,
-                            env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(
+@pytest.mark.parametrize("options,flag", [
+    ({"nodes": 0}, "--nodes"),
+    ({"itl_record_form": "pem"}, "--itl-record-form"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "--time-zone"),
+    ({"trust_list_style": "colour=red"}, "--trust-list-style"),
+    ({"trust_list_style": {"issuer_tag": "ISSUER"}}, "--trust-list-style"),
+])
+def test_bad_arguments_fail_fast(tmp_path, options, flag):
+    result = subprocess.run(lab_command(tmp_path / "x", **options), capture_output=True, text=True, timeout=30,
+                            check=False, env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(
                                 os.path.abspath(__import__("cucm_lab").__file__)))))
-    assert result.returncode == 2 and "--nodes" in result.stderr
+    assert result.returncode == 2 and flag in result.stderr
+
+
+def test_itl_record_form_time_zone_and_trust_list_style_options(tmp_path):
+    """--itl-record-form certhash on 12.5, --time-zone, --trust-list-style: in /state and in
+    what `show itl` prints over SSH, which the collection's parser reads back."""
+    from zoneinfo import ZoneInfo
+
+    from ansible_collections.cucm.trust.plugins.module_utils.parsers import parse_show_itl
+
+    lab = start_lab(tmp_path, nodes=2, release="12.5", itl_record_form="certhash", time_zone="Europe/Warsaw",
+                    trust_list_style={"issuer_tag": "ISSUERNAM", "checksum_space": True})
+    try:
+        state = lab.control("GET", "/state")
+        assert state["itl_record_form"] == "certhash"
+        assert {node["time_zone"] for node in state["nodes"].values()} == {"Europe/Warsaw"}
+        assert {node["trust_list_style"]["issuer_tag"] for node in state["nodes"].values()} == {"ISSUERNAM"}
+        truth = state["nodes"]["lab125-sub1"]["files"]["ITLFile.tlv"]
+        with lab.shell("lab125-sub1") as cli:
+            cli.command("set cli pagination off")
+            output = cli.command("show itl").replace("\r\n", "\n")
+        mtime = lab.stored_file("lab125-sub1", "ITLFile.tlv").mtime.astimezone(ZoneInfo("Europe/Warsaw"))
+        assert "The ITL File was last modified on %s" % mtime.strftime("%a %b %d %H:%M:%S %Z %Y") in output
+        assert mtime.strftime("%Z") in ("CET", "CEST")
+        assert "%s (SHA1)" % truth["sha1"] in output and "\n5\tISSUERNAM\t" in output
+        parsed = parse_show_itl(output)
+        assert parsed["sha1"] == truth["sha1"] and parsed["verified"] is True
+        assert [(r["function"], r["cert_hash"], r["certificate_sha1"]) for r in parsed["records"]] == [
+            (r["function"], r["cert_hash"], r["certificate_sha1"]) for r in truth["record_summary"]]
+        assert {r["function"] for r in parsed["records"] if r["cert_hash"]} == {"TVS", "CAPF"}
+        # A Cisco Tftp restart (a minute later: a new TIMESTAMP) rebuilds the ITL in the same form.
+        lab.control("POST", "/clock/advance", {"seconds": 60})
+        lab.control("POST", "/actions/restart-service", {"node": "lab125-sub1", "service": "Cisco Tftp"})
+        again = lab.control("GET", "/state")["nodes"]["lab125-sub1"]["files"]["ITLFile.tlv"]
+        assert again["sha1"] != truth["sha1"]
+        assert [r["cert_hash"] is not None for r in again["record_summary"]] == [
+            r["cert_hash"] is not None for r in truth["record_summary"]]
+    finally:
+        assert lab.stop() == 0
 
 
 @pytest.mark.parametrize("methods", ["keyboard-interactive"])

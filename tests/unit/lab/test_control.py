@@ -53,6 +53,12 @@ def test_state_matches_what_show_itl_prints(clean_lab, pub):
     assert "Length of ITL file: %d" % itl["length"] in output
     cert_sha1 = state["nodes"][pub]["certs"]["CallManager"]["sha1"].upper()
     assert " ".join(re.findall("..", cert_sha1)) + " (SHA1 Hash HEX)" in output
+    # The defaults: full TVS/CAPF records on 12.x, UTC, the seeds' most common layout.
+    assert state["itl_record_form"] == "full"
+    assert "\tCERTHASH\t" not in output and "\tHASH ALGORITHM\t" not in output
+    assert {node["time_zone"] for node in state["nodes"].values()} == {"UTC"}
+    assert state["nodes"][pub]["trust_list_style"] == render.DEFAULT_STYLE.to_json()
+    assert " UTC 20" in output and "\n5\tISSUENAME\t" in lf(output)
 
 
 def test_errors_are_json(clean_lab):

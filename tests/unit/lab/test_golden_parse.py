@@ -1,8 +1,10 @@
 """Golden test: the collection's `show itl` / `show ctl` parsers read back exactly what the lab's
 trust files contain.
 
-For every release profile, self-signed and CA-signed, the lab builds the files, renders the CLI
-text from the bytes (render.py, plain and wrapped), and the collection parses that text. The
+For every release profile, self-signed and CA-signed, with hash-only and with full-certificate
+TVS/CAPF records in the ITLs (--itl-record-form), the lab builds the files, renders the CLI text
+from the bytes (render.py, plain and wrapped, and in every trust-list style the lab offers), and
+the collection parses that text. The
 expected values are computed independently from the bytes with the lab's binary parser
 (trustfile.py): checksums, lengths, header rows, signer, every record's rows, the certificate
 SHA-1 of the DER, the "etoken" sentence, and the verification result. The sizes the printed
@@ -25,12 +27,20 @@ from ansible_collections.cucm.trust.plugins.module_utils.parsers import (
 from ansible_collections.cucm.trust.plugins.module_utils.parsers.trust_list_sizes import trust_list_sizes
 from cucm_lab import bootstrap, pki, render, trustbuild
 from cucm_lab import trustfile as tf
-from cucm_lab.model import CTL_FILE, ITL_FILE, SECURITY_MODE_MIXED, StoredFile
+from cucm_lab.model import CTL_FILE, ITL_FILE, ITL_RECORD_FORMS, SECURITY_MODE_MIXED, StoredFile
 from cucm_lab.releases import PROFILES
 
 RELEASES = sorted(PROFILES, key=lambda key: (PROFILES[key].major, PROFILES[key].minor))
 SIGNING = ("self_signed", "ca_signed")
 WRAPS = (False, True)
+FORMS = ITL_RECORD_FORMS  # certhash, full: both on every release (the seeds show certhash pre-12)
+# Every trust-list style choice the lab offers, one at a time (render.TrustListStyle).
+STYLES = [{"issuer_tag": tag} for tag in render.ISSUER_TAGS] + [
+    {"checksum_space": True}, {"version_layout": "tab"}, {"version_layout": "space"},
+    {"record_heading_indent": 0}, {"rules": "long"}, {"wrap_width": 20}, {"wrap_width": 47},
+    {"issuer_tag": "ISSUERNAM", "checksum_space": True, "version_layout": "tab", "rules": "long",
+     "record_heading_indent": 0, "wrap_width": 120},
+]
 SEED_FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "seeds")
 
 # Header tag -> the parser's key; containers report their length (printed as VALUE).
@@ -54,11 +64,12 @@ HEADER_KEYS = {
 
 
 @functools.lru_cache(maxsize=None)
-def lab_cluster(release, signing):
-    """A 2-node mixed-mode cluster (ITL on both nodes, CTL), 1024-bit keys to stay fast."""
+def lab_cluster(release, signing, form=None):
+    """A 2-node mixed-mode cluster (ITL on both nodes, CTL), 1024-bit keys to stay fast; `form`:
+    the ITL record form (None: the release's)."""
     return bootstrap.create_cluster(
         "gold", release, 2, key_size=1024, ca_signed=signing == "ca_signed",
-        security_mode=SECURITY_MODE_MIXED,
+        security_mode=SECURITY_MODE_MIXED, itl_record_form=form,
     )
 
 
@@ -67,10 +78,10 @@ def stored(cluster, data):
 
 
 @functools.lru_cache(maxsize=None)
-def trust_files(release, signing):
+def trust_files(release, signing, form=None):
     """[(id, "itl"|"ctl", StoredFile)]: each node's ITL, the mixed-mode CTL, the non-secure CTL
     (certificate-less placeholders), and an eToken CTL where the release supports tokens."""
-    cluster = lab_cluster(release, signing)
+    cluster = lab_cluster(release, signing, form)
     files = [("itl-" + node.hostname, "itl", node.tftp_files[ITL_FILE]) for node in cluster.nodes]
     files.append(("ctl-mixed", "ctl", cluster.publisher.tftp_files[CTL_FILE]))
     files.append(("ctl-non-secure", "ctl",
@@ -81,9 +92,9 @@ def trust_files(release, signing):
     return files
 
 
-def corrupted_itl(release, signing):
+def corrupted_itl(release, signing, form=None):
     """The publisher's ITL with one signature byte flipped: still parses, no longer verifies."""
-    cluster = lab_cluster(release, signing)
+    cluster = lab_cluster(release, signing, form)
     good = cluster.publisher.tftp_files[ITL_FILE]
     offset = tf.parse_trust_file(good.data).signature_offset + 3  # first signature byte
     data = bytearray(good.data)
@@ -95,9 +106,9 @@ def parse(kind, text):
     return parse_show_itl(text) if kind == "itl" else parse_show_ctl(text)
 
 
-def render_text(kind, stored_file, wrap):
+def render_text(kind, stored_file, wrap, style=None):
     renderer = render.render_show_itl if kind == "itl" else render.render_show_ctl
-    return renderer(stored_file, wrap=wrap)
+    return renderer(stored_file, wrap=wrap, style=style)
 
 
 # -- the expected side: straight from the bytes -------------------------------------------------
@@ -182,14 +193,18 @@ def seed_itl_failure_lines():
 def golden_cases():
     for release in RELEASES:
         for signing in SIGNING:
-            for wrap in WRAPS:
-                yield pytest.param(release, signing, wrap,
-                                   id="%s-%s-%s" % (release, signing, "wrapped" if wrap else "plain"))
+            for form in FORMS:
+                for wrap in WRAPS:
+                    yield pytest.param(release, signing, form, wrap, id="%s-%s-%s-%s" % (
+                        release, signing, form, "wrapped" if wrap else "plain"))
 
 
-@pytest.mark.parametrize("release, signing, wrap", list(golden_cases()))
-def test_parser_reads_back_every_lab_trust_file(release, signing, wrap):
-    files = trust_files(release, signing)
+@pytest.mark.parametrize("release, signing, form, wrap", list(golden_cases()))
+def test_parser_reads_back_every_lab_trust_file(release, signing, form, wrap):
+    files = trust_files(release, signing, form)
+    itl = tf.parse_trust_file(files[0][2].data)
+    hashed = [r for r in itl.records if r.function in (tf.FUNCTION_TVS, tf.FUNCTION_CAPF)]
+    assert hashed and all((r.cert_hash is not None) == (form == "certhash") for r in hashed)
     assert {"itl-gold-pub", "itl-gold-sub1", "ctl-mixed", "ctl-non-secure"} <= set(entry[0] for entry in files)
     for name, kind, stored_file in files:
         text = render_text(kind, stored_file, wrap)
@@ -201,9 +216,9 @@ def test_parser_reads_back_every_lab_trust_file(release, signing, wrap):
         assert trust_list_size_errors(parsed) == [], name
 
 
-@pytest.mark.parametrize("release, signing, wrap", list(golden_cases()))
-def test_printed_sizes_add_up_on_lab_output(release, signing, wrap):
-    for name, kind, stored_file in trust_files(release, signing):
+@pytest.mark.parametrize("release, signing, form, wrap", list(golden_cases()))
+def test_printed_sizes_add_up_on_lab_output(release, signing, form, wrap):
+    for name, kind, stored_file in trust_files(release, signing, form):
         parsed = parse(kind, render_text(kind, stored_file, wrap))
 
         sizes = trust_list_sizes(parsed)
@@ -234,6 +249,18 @@ def test_non_secure_ctl_placeholders_are_read(release):
         assert record["subject"] is None and record["serial"] is None
 
 
+@pytest.mark.parametrize("style", STYLES, ids=lambda style: ",".join("%s=%s" % item for item in style.items()))
+@pytest.mark.parametrize("release, form", [("10.5", "certhash"), ("12.5", "full"), ("15", "certhash")])
+def test_parser_reads_back_every_trust_list_style(release, form, style):
+    """Every layout the lab can print (the seeds' variants) reads back to the same values."""
+    chosen = render.DEFAULT_STYLE.with_overrides(style)
+    for wrap in WRAPS:
+        for name, kind, stored_file in trust_files(release, "self_signed", form):
+            parsed = parse(kind, render_text(kind, stored_file, wrap, chosen))
+            assert parsed == expected_show(stored_file), (name, wrap)
+            assert trust_list_size_errors(parsed) == [], (name, wrap)
+
+
 @pytest.mark.parametrize("release", [key for key in RELEASES if PROFILES[key].supports_hardware_etoken])
 def test_etoken_ctl_is_signed_by_its_first_token(release):
     files = dict((entry[0], entry[2]) for entry in trust_files(release, "self_signed"))
@@ -249,9 +276,9 @@ def test_etoken_ctl_is_signed_by_its_first_token(release):
     assert parsed["verified"] is True
 
 
-@pytest.mark.parametrize("release, signing, wrap", list(golden_cases()))
-def test_corrupted_itl_reads_as_not_verified(release, signing, wrap):
-    bad = corrupted_itl(release, signing)
+@pytest.mark.parametrize("release, signing, form, wrap", list(golden_cases()))
+def test_corrupted_itl_reads_as_not_verified(release, signing, form, wrap):
+    bad = corrupted_itl(release, signing, form)
     text = render_text("itl", bad, wrap)
 
     parsed = parse_show_itl(text)

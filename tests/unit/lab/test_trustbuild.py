@@ -2,9 +2,9 @@
 
 import pytest
 
-from cucm_lab import bootstrap, pki, trustbuild
+from cucm_lab import bootstrap, itlreset, pki, trustbuild
 from cucm_lab import trustfile as tf
-from cucm_lab.model import CERT_CALLMANAGER, CERT_CAPF, CERT_ITLRECOVERY, CERT_TVS
+from cucm_lab.model import CERT_CALLMANAGER, CERT_CAPF, CERT_ITLRECOVERY, CERT_TVS, ITL_FILE, ITL_RECORD_FORMS
 from cucm_lab.releases import PROFILES
 from seed_dumps import seed_dump
 
@@ -217,3 +217,75 @@ def test_expected_signer_follows_the_release(clusters):
     assert trustbuild.expected_signer(new, None, "ctl") is new.publisher.certs[CERT_ITLRECOVERY]
     with pytest.raises(ValueError):
         trustbuild.expected_signer(old, None, "sgn")
+
+
+# -- the form of the ITL's TVS and CAPF records (--itl-record-form) ------------------------------
+
+HASH_ONLY_TAGS = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12]  # seed 001 records 3, 4 and 6
+FULL_TAGS = [1, 2, 3, 4, 5, 6, 7, 8, 9]  # a SAST/TFTP record of seed 001 (no IPADDRESS in ITLs)
+
+
+def _tvs_capf(parsed):
+    return [r for r in parsed.records if r.function in (tf.FUNCTION_TVS, tf.FUNCTION_CAPF)]
+
+
+def test_record_form_defaults_to_the_release(clusters):
+    forms = {key: trustbuild.itl_record_form(cluster) for key, cluster in clusters.items()}
+    assert forms == {"10.5": "certhash", "11.5": "certhash", "12.5": "full", "14": "full", "15": "full"}
+    assert {key: cluster.itl_record_form for key, cluster in clusters.items()} == forms  # stated
+
+
+@pytest.fixture(scope="module")
+def form_clusters():
+    """A 2-node 12.5 cluster in each form, and a 10.5 one in the non-default full form."""
+    return {(release, form): bootstrap.create_cluster("f" + release.replace(".", "") + form[0], release, 2,
+                                                      key_size=1024, itl_record_form=form)
+            for release, form in [("12.5", "certhash"), ("12.5", "full"), ("10.5", "full")]}
+
+
+@pytest.mark.parametrize("release,form", [("12.5", "certhash"), ("12.5", "full"), ("10.5", "full")])
+def test_the_cluster_form_shapes_tvs_and_capf_records(form_clusters, release, form):
+    cluster = form_clusters[(release, form)]
+    for node in cluster.nodes:
+        parsed = tf.parse_trust_file(node.tftp_files[ITL_FILE].data)
+        records = _tvs_capf(parsed)
+        assert len(records) == 3  # two TVS, one CAPF
+        assert {tuple(r.tags) for r in records} == {tuple(HASH_ONLY_TAGS if form == "certhash" else FULL_TAGS)}
+        certs = {_serial(n.certs[unit]): n.certs[unit] for n in cluster.nodes for unit in (CERT_TVS, CERT_CAPF)}
+        for record in records:
+            cert = certs[record.serial].cert
+            if form == "certhash":
+                assert record.cert_hash == bytes.fromhex(pki.sha1_hex(cert))
+                assert record.hash_algorithm == tf.DIGEST_SHA1
+            else:
+                assert record.certificate == tf.cert_der(cert)
+        # The other records never change: SAST and CCM+TFTP (TFTP) keep their certificates.
+        assert all(tf.R_CERTIFICATE in r.tags for r in parsed.records if r not in records)
+        assert tf.verify_trust_file(parsed)
+
+
+@pytest.mark.parametrize("form", ["certhash", "full"])
+def test_every_rebuild_keeps_the_form(form_clusters, form):
+    """Cisco Tftp start, `utils itl reset` (the publisher's records re-signed) and a certificate
+    regeneration followed by a Tftp restart all write the cluster's form."""
+    cluster = form_clusters[("12.5", form)]
+    pub, sub = cluster.nodes
+    expected = HASH_ONLY_TAGS if form == "certhash" else FULL_TAGS
+
+    def shapes(data):
+        return {tuple(r.tags) for r in _tvs_capf(tf.parse_trust_file(data))}
+
+    bootstrap.regenerate_certificate(cluster, sub, CERT_TVS)
+    restarted = bootstrap.start_tftp(cluster, sub)
+    assert shapes(restarted.data) == {tuple(expected)}
+    reset = itlreset.build_reset_itl(cluster, itlreset.reset_signer(cluster))
+    assert shapes(reset) == {tuple(expected)} and tf.verify_trust_file(reset)
+    itlreset.install_reset_itl(cluster, sub, reset)
+    assert bootstrap.start_tftp(cluster, sub) is None  # the reset's own restart keeps it
+    assert shapes(bootstrap.start_tftp(cluster, sub).data) == {tuple(expected)}
+
+
+def test_an_unknown_form_is_refused():
+    assert ITL_RECORD_FORMS == ("certhash", "full")
+    with pytest.raises(ValueError):
+        bootstrap.create_cluster("bad", "12.5", 1, key_size=1024, itl_record_form="pem")
