@@ -123,6 +123,8 @@ class ShellChannel(object):
                 pass
             connection._ssh_shell = None
         if getattr(connection, "_ssh_type_conn", None) is not None:
+            # Close the SSH transport but keep the plugin object: it holds the connection's
+            # options (host, port, user...), which network_cli sets only once per task, so the
+            # next command of this same task can reconnect with it.
             connection._ssh_type_conn.close()
-            connection._ssh_type_conn = None
         connection._connected = False

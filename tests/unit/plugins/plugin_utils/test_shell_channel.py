@@ -213,13 +213,14 @@ def test_a_session_the_server_ends_raises_channel_closed(lab, node, connection, 
 
 def test_abandon_closes_the_session_and_marks_the_connection_not_connected(lab, node, connection):
     """abandon() closes the channel and the SSH session (the node sees the session end) and
-    leaves the connection marked not connected, so that the next command reconnects."""
+    leaves the connection marked not connected, so that the next command reconnects - with the
+    same transport plugin object, which keeps the options network_cli set for this task."""
     channel = ShellChannel(connection)
     read_until(channel, PROMPT_RE)
     assert wait_sessions(lab, node["hostname"], 1) == 1
     ssh_session = connection._ssh_type_conn
     channel.abandon()
-    assert connection._ssh_shell is None and connection._ssh_type_conn is None
+    assert connection._ssh_shell is None and connection._ssh_type_conn is ssh_session
     assert connection._connected is False
     assert ssh_session.closed
     assert wait_sessions(lab, node["hostname"], 0) == 0
