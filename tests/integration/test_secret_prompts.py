@@ -19,6 +19,7 @@ def run_on_a_terminal(runner, args, answers):
     """ansible-playbook on a pseudo-terminal; ``answers``: [(bytes to wait for, bytes to type)].
     Returns (exit code, everything the terminal showed). Bounded in time."""
     controller, terminal = pty.openpty()
+
     def controlling_terminal():  # in the child: a session whose controlling terminal is the pty
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)

@@ -788,5 +788,5 @@ def test_no_seed_or_lab_success_sentence_reads_as_a_failure():
     for text in (SEED_ITL_RESET, SEED_MIXED, SEED_UPDATE, SEED_FILE_GET, SEED_FILE_DELETE, SEED_CERT_REGEN):
         for parser in (parse_itl_reset, parse_utils_ctl, parse_file_get, parse_file_delete, parse_cert_regen):
             result = parser(text)
-            assert not [line for line in result["errors"] if re.search(r"(?i)success|complete|updated|set to",
-                                                                          line)], (parser, text)
+            claims = [line for line in result["errors"] if re.search(r"(?i)success|complete|updated|set to", line)]
+            assert not claims, (parser, text)
