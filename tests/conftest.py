@@ -11,6 +11,8 @@ import shutil
 import sys
 import tempfile
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -28,3 +30,28 @@ def _collection_root():
 
 sys.path.insert(0, _collection_root())
 sys.path.insert(0, os.path.join(ROOT, "tests", "lab"))
+
+
+# -- fixtures for tests that define a `lab` fixture (a running cucm_lab) ------------------------
+
+@pytest.fixture
+def clean_lab(lab):
+    """The lab with zeroed stats; faults and settings a test adds are undone afterwards."""
+    settings = lab.control("GET", "/settings")
+    lab.control("POST", "/actions/reset-stats", {})
+    yield lab
+    lab.control("DELETE", "/faults")
+    for hostname, values in settings.items():
+        lab.control("POST", "/settings", dict(values, node=hostname))
+
+
+@pytest.fixture
+def pub(lab):
+    """Host name of the lab's publisher."""
+    return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
+
+
+@pytest.fixture
+def sub(lab):
+    """Host name of the lab's first subscriber."""
+    return next(n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"])

@@ -18,27 +18,6 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture
-def clean_lab(lab):
-    """The shared lab with zeroed stats; faults and settings a test adds are undone afterwards."""
-    settings = lab.control("GET", "/settings")
-    lab.control("POST", "/actions/reset-stats", {})
-    yield lab
-    lab.control("DELETE", "/faults")
-    for hostname, values in settings.items():
-        lab.control("POST", "/settings", dict(values, node=hostname))
-
-
-@pytest.fixture
-def pub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
-
-
-@pytest.fixture
-def sub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"])
-
-
-@pytest.fixture
 def seed_text():
     """Read a verbatim seed extract from tests/unit/fixtures/seeds."""
 

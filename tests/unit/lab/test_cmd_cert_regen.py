@@ -21,16 +21,6 @@ def lab(tmp_path_factory):
     handle.stop()
 
 
-@pytest.fixture
-def pub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
-
-
-@pytest.fixture
-def sub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"])
-
-
 def _regen(cli, unit, answer="yes"):
     return cli.dialog("set cert regen %s" % unit, [(REGEN_YES_NO, answer)] if answer else [], timeout=30)
 

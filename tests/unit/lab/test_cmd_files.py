@@ -28,16 +28,6 @@ def _no_faults_left(lab):
     lab.control("DELETE", "/sftp/faults")
 
 
-@pytest.fixture
-def pub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
-
-
-@pytest.fixture
-def sub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"])
-
-
 def _knows(lab, hostname, server):
     return known_hosts_name(server["host"], server["port"]) in lab.state()["nodes"][hostname]["sftp_known_hosts"]
 

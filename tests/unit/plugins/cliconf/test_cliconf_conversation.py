@@ -39,27 +39,6 @@ def lab(tmp_path_factory):
     handle.stop()
 
 
-@pytest.fixture
-def clean_lab(lab):
-    """The lab with zeroed stats; faults and settings a test adds are undone afterwards."""
-    settings = lab.control("GET", "/settings")
-    lab.control("POST", "/actions/reset-stats", {})
-    yield lab
-    lab.control("DELETE", "/faults")
-    for hostname, values in settings.items():
-        lab.control("POST", "/settings", dict(values, node=hostname))
-
-
-@pytest.fixture
-def pub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
-
-
-@pytest.fixture
-def sub(lab):
-    return next(n["hostname"] for n in lab.lab_json["nodes"] if not n["publisher"])
-
-
 def make_cliconf(connection):
     cliconf = Cliconf(connection)
     connection.cliconf = cliconf
