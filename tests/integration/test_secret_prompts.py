@@ -29,9 +29,10 @@ def run_on_a_terminal(runner, args, answers):
                             preexec_fn=controlling_terminal)
     os.close(terminal)
     shown, pending, deadline = b"", list(answers), time.monotonic() + DEADLINE
+    look_from, typed_at, typed_len, tries = 0, None, 0, 0
     try:
         while time.monotonic() < deadline:
-            ready, _w, _x = select.select([controller], [], [], 0.5)
+            ready, _w, _x = select.select([controller], [], [], 0.3)
             if ready:
                 try:
                     data = os.read(controller, 4096)
@@ -40,10 +41,20 @@ def run_on_a_terminal(runner, args, answers):
                 if not data:
                     break
                 shown += data
-                if pending and pending[0][0] in shown:
-                    os.write(controller, pending.pop(0)[1])
-            elif proc.poll() is not None:
+                continue
+            if proc.poll() is not None:
                 break
+            if not pending or shown.find(pending[0][0], look_from) < 0:
+                continue
+            if typed_at is not None and len(shown) > typed_len:  # output moved on: the answer was taken
+                pending.pop(0)
+                look_from, typed_at, tries = typed_len, None, 0
+                continue
+            # Quiet at the prompt: type. A prompt may discard what was typed before it was ready,
+            # so type again when nothing moves within 10 s (3 tries at most).
+            if typed_at is None or (time.monotonic() - typed_at > 10 and tries < 3):
+                os.write(controller, pending[0][1])
+                typed_at, typed_len, tries = time.monotonic(), len(shown), tries + 1
         return proc.wait(timeout=30), shown.decode("utf-8", "replace")
     finally:
         if proc.poll() is None:

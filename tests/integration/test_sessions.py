@@ -121,8 +121,9 @@ def test_stats_prove_the_lab_saw_the_commands(lab_factory, runner):
 
 
 @pytest.mark.parametrize("module_name,command,line", [("itl_info", "show itl", 9),
-                                                      ("cluster_info", "show network cluster", 2)])
+                                                      ("cluster_info", "show network cluster", 1)])
 def test_output_the_parser_cannot_read(lab_factory, runner, module_name, command, line):
+    # A line a trust decision or the cluster's membership depends on: the task fails quoting it.
     lab = lab_factory(nodes=1, release="12.5")
     fault(lab, "lab125-pub", "garble_output", command="^%s$" % command, count=None, line=line)
     runner.playbook("one_module.yml", lab.inventory_path, extra_vars={"module_name": module_name})
@@ -131,3 +132,15 @@ def test_output_the_parser_cannot_read(lab_factory, runner, module_name, command
     assert result["msg"].startswith("lab125-pub: '%s' failed: cannot read the output" % command), result["msg"]
     assert "unexpected output: 0x7f3a" in result["msg"]  # the offending line is quoted
     assert "Traceback" not in result["msg"]
+
+
+def test_a_line_the_inventory_parser_sets_aside_is_a_warning(lab_factory, runner):
+    # The garbled line replaces the blank line after the node list: no data is lost, the
+    # module reads the cluster and says which line it ignored.
+    lab = lab_factory(nodes=1, release="12.5")
+    fault(lab, "lab125-pub", "garble_output", command="^show network cluster$", count=None, line=2)
+    runner.playbook("one_module.yml", lab.inventory_path, extra_vars={"module_name": "cluster_info"})
+    result = outcome(runner, "lab125-pub")
+    assert result.get("failed") is not True, result
+    assert [n["hostname"] for n in result["nodes"]] == ["lab125-pub"] and result["publisher"] == "lab125-pub"
+    assert any("show network cluster" in w and "unexpected output: 0x7f3a" in w for w in result["warnings"]), result
