@@ -14,7 +14,7 @@ import re
 import signal
 import sys
 
-from . import bootstrap, render
+from . import bootstrap, phones, render, webapi
 from .control import ControlServer
 from .faults import FaultRegistry
 from .inventory import lab_description, write_lab_files
@@ -36,6 +36,15 @@ def _positive(kind, upper=None):
         value = kind(text)
         if value <= 0 or (upper is not None and value > upper):
             raise argparse.ArgumentTypeError("must be > 0%s" % (" and <= %s" % upper if upper else ""))
+        return value
+    return parse
+
+
+def _count(upper):
+    def parse(text):
+        value = int(text)
+        if not 0 <= value <= upper:
+            raise argparse.ArgumentTypeError("must be 0..%d" % upper)
         return value
     return parse
 
@@ -88,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="software version in the SSH banner (GUESSED default %(default)s)")
     serve.add_argument("--sftp-servers", type=int, choices=range(0, MAX_SFTP_SERVERS + 1), default=1,
                        metavar="K", help="SFTP servers to start for file get / remotekey (default 1)")
+    serve.add_argument("--phones", type=_count(phones.MAX_PHONES), default=0, metavar="N",
+                       help="IP phones per cluster, joined by trust on first use (default 0)")
+    serve.add_argument("--https-base-port", type=int, default=0,
+                       help="HTTPS (AXL, RisPort70) port of the first node, the others follow (0: OS-chosen)")
     serve.add_argument("--test-commands", action="store_true", help="enable the labtest commands")
     serve.add_argument("--max-runtime", type=_positive(float, MAX_RUNTIME_LIMIT), default=4 * 3600.0,
                        help="exit after this many seconds (default 4 hours)")
@@ -118,7 +131,7 @@ def build_clusters(args):
     base = args.cluster or default_cluster_name(args.release)
     names = [base] if args.clusters == 1 else ["%s%d" % (base, i) for i in range(1, args.clusters + 1)]
     clock = LabClock()  # one clock: advancing it moves every cluster
-    return [
+    clusters = [
         bootstrap.create_cluster(
             name, args.release, args.nodes, tftp_nodes=_tftp_nodes(args.tftp_nodes, name),
             key_size=args.key_size, security_mode=SECURITY_MODES[args.security_mode], clock=clock,
@@ -127,6 +140,10 @@ def build_clusters(args):
         )
         for name in names
     ]
+    for cluster in clusters:
+        population = phones.populate(cluster, getattr(args, "phones", 0), getattr(args, "time_scale", 1.0))
+        webapi.provision(cluster, population.timer)
+    return clusters
 
 
 def setting_defaults(args) -> dict:
@@ -165,11 +182,19 @@ async def run_lab(args, clusters, services) -> str:
         # `utils itl reset remotekey` names no port: point it at the first SFTP server.
         services.settings.update(services.settings.hostnames(),
                                  {"remotekey_sftp_port": lab.sftp.servers[0].server.port})
+    lab.web = webapi.LabWeb(clusters, args.state_dir)
+    try:
+        await lab.web.start(args.https_base_port)
+    except Exception:
+        await lab.sftp.stop()
+        await lab.stop()
+        raise
+    ticker = loop.create_task(phones.run_ticker(clusters))
     control = ControlServer(lab, args.control_port)
     control.start()
     try:
         write_lab_files(args.state_dir, lab_description(clusters, control.url, args.state_dir,
-                                                        sftp=lab.sftp.describe()))
+                                                        sftp=lab.sftp.describe(), ca_file=lab.web.ca_file))
         print("cucm-lab ready: cluster=%s nodes=%d control=%s"
               % (",".join(c.name for c in clusters), len(lab.nodes()), control.url), flush=True)
         try:
@@ -178,6 +203,8 @@ async def run_lab(args, clusters, services) -> str:
             pass
     finally:
         await loop.run_in_executor(None, control.stop)
+        ticker.cancel()
+        await lab.web.stop()
         await lab.sftp.stop()
         await lab.stop()
     return reason["why"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import bootstrap, pki, trustbuild
+from . import bootstrap, itlreset, pki, trustbuild
 from .model import (
     CERT_CALLMANAGER,
     CERT_UNITS,
@@ -48,6 +48,22 @@ def restart_service(cluster, node, service: str) -> dict:
         if service == SERVICE_TFTP:
             bootstrap.start_tftp(cluster, node)
         return {"node": node.hostname, "service": service, "state": state.state}
+
+
+def itl_reset_localkey(cluster, restart_tftp: bool = True) -> dict:
+    """The end state of `utils itl reset localkey` at once (itlreset.py, primer section 4): the
+    publisher's records signed by the other SAST key on every Cisco Tftp node, whose own Tftp
+    restart keeps it (`restart_tftp` false: the file is in place and the next start keeps it)."""
+    with cluster.lock:
+        data = itlreset.build_reset_itl(cluster, itlreset.reset_signer(cluster))
+        nodes = cluster.tftp_nodes
+        for node in nodes:
+            itlreset.install_reset_itl(cluster, node, data)
+            if restart_tftp:
+                bootstrap.start_tftp(cluster, node)
+        parsed = parse_trust_file(data)
+        return {"cluster": cluster.name, "nodes": [node.hostname for node in nodes],
+                "sha1": hashlib.sha1(data).hexdigest(), "signer": parsed.signer_name}
 
 
 def set_security_mode(cluster, mode) -> dict:

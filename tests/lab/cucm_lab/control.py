@@ -22,12 +22,18 @@
     POST   /actions/stale-ctl           {"node"}
     POST   /actions/etoken-ctl          {"cluster"?, "tokens"?: 1|2}  (CTL signed by hardware eTokens)
     POST   /actions/cluster-settings    {"cluster"?, "auto_registration"?, "export_controlled_allowed"?}
+    POST   /actions/itl-reset           {"cluster"?, "restart_tftp"?: bool}  (`utils itl reset localkey`
+                                        at once: the reset ITL on every TFTP node, their Tftp restart keeps it)
     POST   /actions/disconnect          {"node"}                 (drop its SSH connections)
     POST   /actions/reset-stats         {}
     GET    /sftp                        {"servers": [lab.json entry + faults + files]}
     POST   /sftp/faults                 {"server"?, "fault", "params"?}   (sftp_lab.LabSftp.set_fault)
     DELETE /sftp/faults[?server=NAME]
     POST   /sftp/rotate-host-key        {"server"?}
+    /phones..., /api...                 the phones and the HTTPS APIs: see phonectl.py
+
+Every call first moves booting phones on to now (phones.settle), so what it reads or changes
+happens after what was due.
 
 Runs in its own thread: model changes happen under ``cluster.lock`` (inside actions.py and
 bootstrap), settings/faults/stats are thread-safe, and anything asyncio goes through the lab's
@@ -46,7 +52,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from . import actions, bootstrap, faults, pki, render, trustbuild
+from . import actions, bootstrap, faults, phonectl, phones, pki, render, trustbuild
 from .trustfile import TrustFileError, parse_trust_file, signer_record_index, verify_trust_file
 
 LOG = logging.getLogger("cucm_lab.control")
@@ -112,6 +118,7 @@ def cluster_summary(cluster) -> dict:
                     "publisher": node.publisher,
                     "ip": node.ip,
                     "port": node.ssh_port,
+                    "https_port": node.https_port,
                     "tftp": node.runs_tftp,
                     "services": {name: {"activated": s.activated, "state": s.state}
                                  for name, s in node.services.items()},
@@ -173,6 +180,10 @@ class ControlApi:
     # routes
     def dispatch(self, method: str, path: str, query: dict, body: dict):
         services = self.lab.services
+        phones.settle(self.lab.clusters.values())
+        answer = phonectl.dispatch(self, method, path, query, body)
+        if answer is not None:
+            return answer
         if method == "GET":
             if path == "/health":
                 return {"ok": True}
@@ -291,6 +302,11 @@ class ControlApi:
                 cluster = self._cluster(body)
                 changes = {k: v for k, v in body.items() if k not in ("cluster", "node")}
                 return actions.cluster_settings(cluster, changes)
+            if name == "itl-reset":
+                restart = body.get("restart_tftp", True)
+                if not isinstance(restart, bool):
+                    raise ValueError("restart_tftp must be true or false")
+                return actions.itl_reset_localkey(self._cluster(body), restart_tftp=restart)
             if name == "disconnect":
                 node = self._node(body)[1]
                 return {"node": node.hostname, "closed": self.lab.disconnect(node.hostname)}

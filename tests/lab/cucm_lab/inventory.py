@@ -5,13 +5,18 @@
 
     {"control_url", "cluster", "release", "username", "password", "ccm_admin_user",
      "ccm_admin_password", "cluster_security_password", "known_hosts", "inventory",
-     "nodes": [{"hostname", "host", "port", "publisher", "tftp", "cluster"}],
+     "axl_user", "axl_password", "noaxl_user", "noaxl_password", "axl_version", "phones",
+     "ca_file",
+     "nodes": [{"hostname", "host", "port", "publisher", "tftp", "cluster", "https_port",
+                "tomcat_sha256"}],
      "clusters": [{... the per-cluster keys above ...}],
      "sftp": [{"name", "host", "port", "username", "password", "root", "directory",
                "md5_fingerprint", "sha256_fingerprint", "ed25519_sha256_fingerprint", "known_hosts_line"}]}
 
 `inventory.yml`: group ``cucm`` with one child group per cluster holding its nodes; the first
-SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables.
+SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables, the lab CA in
+``cucm_lab_ca_file``; each cluster's API users in ``cucm_lab_axl_user`` / ``cucm_lab_axl_password``
+(and ``cucm_lab_noaxl_*``), each host's ``cucm_lab_https_port`` and ``cucm_lab_tomcat_sha256``.
 """
 
 from __future__ import annotations
@@ -37,14 +42,38 @@ def cluster_description(cluster, host: str = "127.0.0.1") -> dict:
             "ccm_admin_password": cluster.app_admin_password,
             "cluster_security_password": cluster.cluster_security_password,
             "nodes": [
-                {"hostname": node.hostname, "host": host, "port": node.ssh_port,
-                 "publisher": node.publisher, "tftp": node.runs_tftp, "cluster": cluster.name}
+                dict({"hostname": node.hostname, "host": host, "port": node.ssh_port,
+                      "publisher": node.publisher, "tftp": node.runs_tftp, "cluster": cluster.name},
+                     **_https(node))
                 for node in cluster.nodes
             ],
+            **_apis(cluster),
         }
 
 
-def lab_description(clusters, control_url: str, state_dir: str, sftp=None) -> dict:
+def _https(node) -> dict:
+    """A node's HTTPS port and Tomcat certificate fingerprint (webapi.py), when it serves HTTPS."""
+    if not node.https_port or node.tomcat is None:
+        return {}
+    from .webapi import tomcat_sha256
+
+    return {"https_port": node.https_port, "tomcat_sha256": tomcat_sha256(node)}
+
+
+def _apis(cluster) -> dict:
+    """The cluster's API users, AXL schema version and phone count (webapi.py, phones.py)."""
+    if not cluster.api_users:
+        return {}
+    from .axl import SCHEMA
+    from .webapi import API_USER, NOAXL_USER
+
+    return {"axl_user": API_USER, "axl_password": cluster.api_users[API_USER]["password"],
+            "noaxl_user": NOAXL_USER, "noaxl_password": cluster.api_users[NOAXL_USER]["password"],
+            "axl_version": SCHEMA[cluster.release.key],
+            "phones": len(cluster.phones.phones) if cluster.phones is not None else 0}
+
+
+def lab_description(clusters, control_url: str, state_dir: str, sftp=None, ca_file=None) -> dict:
     described = [cluster_description(cluster) for cluster in clusters]
     first = dict(described[0])
     first.update(
@@ -54,6 +83,8 @@ def lab_description(clusters, control_url: str, state_dir: str, sftp=None) -> di
         clusters=described,
         sftp=list(sftp or []),
     )
+    if ca_file:
+        first["ca_file"] = ca_file
     return first
 
 
@@ -90,6 +121,11 @@ def inventory_text(description: dict) -> str:
             "        cucm_lab_sftp_sha256_fingerprint: %s" % _q(server["sha256_fingerprint"]),
             "        cucm_lab_sftp_ed25519_sha256_fingerprint: %s" % _q(server["ed25519_sha256_fingerprint"]),
         ]
+    if description.get("ca_file"):
+        lines += [
+            "        # The lab CA that issued every node's Tomcat (HTTPS) certificate.",
+            "        cucm_lab_ca_file: %s" % _q(description["ca_file"]),
+        ]
     lines.append("      children:")
     for cluster in description["clusters"]:
         lines += [
@@ -100,14 +136,29 @@ def inventory_text(description: dict) -> str:
             "            cucm_lab_ccm_admin_user: %s" % _q(cluster["ccm_admin_user"]),
             "            cucm_lab_ccm_admin_password: %s" % _q(cluster["ccm_admin_password"]),
             "            cucm_lab_cluster_security_password: %s" % _q(cluster["cluster_security_password"]),
-            "          hosts:",
         ]
+        if "axl_user" in cluster:
+            lines += [
+                "            # HTTPS APIs (AXL, RisPort70): an application user, and one without AXL roles.",
+                "            cucm_lab_axl_user: %s" % _q(cluster["axl_user"]),
+                "            cucm_lab_axl_password: %s" % _q(cluster["axl_password"]),
+                "            cucm_lab_noaxl_user: %s" % _q(cluster["noaxl_user"]),
+                "            cucm_lab_noaxl_password: %s" % _q(cluster["noaxl_password"]),
+                "            cucm_lab_axl_version: %s" % _q(cluster["axl_version"]),
+                "            cucm_lab_phones: %d" % cluster["phones"],
+            ]
+        lines.append("          hosts:")
         for node in cluster["nodes"]:
             lines += [
                 "            %s:" % node["hostname"],
                 "              ansible_host: %s" % node["host"],
                 "              ansible_port: %d" % node["port"],
             ]
+            if "https_port" in node:
+                lines += [
+                    "              cucm_lab_https_port: %d" % node["https_port"],
+                    "              cucm_lab_tomcat_sha256: %s" % _q(node["tomcat_sha256"]),
+                ]
     return "\n".join(lines) + "\n"
 
 

@@ -153,6 +153,10 @@ class Node:
     keep_itl_on_tftp_start: bool = False
     # (unit, lab-clock time) of the last `set cert regen` on this node: the 5-minute hold.
     last_cert_regen: Optional[Tuple[str, datetime.datetime]] = None
+    # The node's HTTPS side (webapi.py: AXL, RisPort70): where it listens on 127.0.0.1 and its
+    # Tomcat certificate, issued by the lab's CA. Kept out of `certs` (the CUCM trust units).
+    https_port: int = 0
+    tomcat: Optional[Identity] = None
 
     def __post_init__(self):
         if not isinstance(self.tftp_files, NodeFiles) or self.tftp_files._node is not self:
@@ -203,6 +207,12 @@ class Cluster:
     # None = the release profile's `itl_hash_only_tvs_capf`. Every ITL build honours it
     # (bootstrap, Cisco Tftp start, `utils itl reset`, which re-signs the publisher's records).
     itl_record_form: Optional[str] = None
+    # Application users of the HTTP APIs (webapi.py): name -> {"password", "roles"}.
+    api_users: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    # The cluster's IP phones (phones.PhonePopulation) and its HTTPS API state
+    # (webapi.ApiState); None until the lab gives it some.
+    phones: Any = field(default=None, repr=False)
+    api: Any = field(default=None, repr=False)
     # One lock for every state change: the node servers run in one event loop, the control
     # API in a thread.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

@@ -252,6 +252,7 @@ class Lab:
         self.server_version = server_version
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self.sftp = None  # sftp_lab.LabSftp when the lab runs SFTP servers
+        self.web = None  # webapi.LabWeb: the nodes' HTTPS (AXL, RisPort70)
         self._acceptors = []
 
     def nodes(self):

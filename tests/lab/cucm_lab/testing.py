@@ -13,7 +13,8 @@
 Extra keyword options become command-line flags (``tftp_nodes=["pub"]`` ->
 ``--tftp-nodes pub``, ``test_commands=True`` -> ``--test-commands``,
 ``itl_record_form="certhash"`` -> ``--itl-record-form certhash``, ``time_zone="Europe/Warsaw"``,
-``trust_list_style={"issuer_tag": "ISSUERNAME"}`` -> ``--trust-list-style issuer_tag=ISSUERNAME``).
+``trust_list_style={"issuer_tag": "ISSUERNAME"}`` -> ``--trust-list-style issuer_tag=ISSUERNAME``,
+``phones=1200`` -> ``--phones 1200``).
 The lab's stdout and stderr go to ``lab.out`` / ``lab.err`` in the state directory.
 """
 
@@ -105,6 +106,37 @@ class LabHandle:
         answer = self.control("GET", "/state" + ("?cluster=%s" % cluster if cluster else ""))
         answer.pop("clock", None)
         return answer
+
+    def phones(self, cluster=None, names=None, summary=False):
+        """`GET /phones`: {"summary", "phones": [...]} (names: a list of device names)."""
+        query = []
+        if cluster:
+            query.append("cluster=%s" % cluster)
+        if names:
+            query.append("name=%s" % ",".join(names))
+        if summary:
+            query.append("summary=1")
+        return self.control("GET", "/phones" + ("?" + "&".join(query) if query else ""))
+
+    def wait_phones(self, predicate, cluster=None, timeout=20.0, interval=0.05):
+        """Poll `GET /phones?summary=1` until `predicate(summary)` is true; return the summary."""
+        deadline = time.monotonic() + timeout
+        while True:
+            summary = self.phones(cluster, summary=True)["summary"]
+            if predicate(summary):
+                return summary
+            if time.monotonic() > deadline:
+                raise TimeoutError("phones never got there: %s" % summary)
+            time.sleep(interval)
+
+    @property
+    def ca_file(self):
+        """The lab CA that issued the nodes' Tomcat certificates (HTTPS)."""
+        return self.lab_json["ca_file"]
+
+    def https_url(self, hostname, path):
+        """`https://127.0.0.1:<node's HTTPS port><path>`."""
+        return "https://%s:%d%s" % (self.node(hostname)["host"], self.node(hostname)["https_port"], path)
 
     @property
     def sftp(self):

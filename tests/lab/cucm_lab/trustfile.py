@@ -328,12 +328,14 @@ def sign_records(
     *,
     digest: str = "sha1",
     timestamp: Union[None, int, datetime.datetime] = None,
+    version: bytes = FORMAT_VERSION,
 ) -> bytes:
     """A new header signed by `signer` over records already encoded (`body`).
 
     This is how `utils itl reset` re-signs an existing ITL's content. Unlike
     `build_trust_file` it does not insist that the signer is among the records: CUCM signs with
-    whatever key it is told to, and such a file then fails verification.
+    whatever key it is told to, and such a file then fails verification. `version`: the
+    VERSION value (a `.sgn` envelope says 1.0, section 11; see sgn.py).
     """
     if not isinstance(signer.key, rsa.RSAPrivateKey):
         raise TrustFileError("trust files are signed with RSA keys only")
@@ -361,7 +363,7 @@ def sign_records(
 
     def part_a(header_length: int) -> bytes:
         return (
-            tlv(H_VERSION, FORMAT_VERSION)
+            tlv(H_VERSION, version)
             + tlv(H_HEADER_LENGTH, struct.pack(">H", header_length))
             + container(H_SIGNER_ID, signer_block)
             + container(H_SIGNATURE_INFO, signature_info)
