@@ -140,7 +140,12 @@ def test_do_device_reset_is_seen_through_risport(lab, client):
     during = devices(client.ris([name]))[name]
     assert during["Status"] == "UnRegistered" and during["StatusReason"] == "9"
     assert int(during["TimeStamp"]) > int(before["TimeStamp"])
-    after = wait_for(lambda: (lambda d: d if d["Status"] == "Registered" else None)(devices(client.ris([name]))[name]))
+
+    def registered():
+        device = devices(client.ris([name]))[name]
+        return device if device["Status"] == "Registered" else None
+
+    after = wait_for(registered)
     assert int(after["TimeStamp"]) > int(during["TimeStamp"]) and after["StatusReason"] == "0"
 
     assert client.reset(name, reset_type="Restart").status == 200

@@ -160,9 +160,9 @@ def test_users_roles_and_the_ccm_administrator():
     assert call(cluster, "/axl/", body, user="nobody", password="x").status == 401
     assert webapi.handle(cluster, cluster.publisher, Request("POST", "/axl/", "", {}, body.encode())).status == 401
     assert webapi.handle(cluster, cluster.publisher, Request("GET", "/nowhere", "", {}, b"")).status == 404
+    credentials = "%s:%s" % (webapi.API_USER, cluster.api_users[webapi.API_USER]["password"])
     get = webapi.handle(cluster, cluster.publisher, Request("GET", "/axl/", "", {
-        "authorization": "Basic " + base64.b64encode(("%s:%s" % (webapi.API_USER, cluster.api_users[webapi.API_USER]
-                                                                  ["password"])).encode()).decode()}, b""))
+        "authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}, b""))
     assert get.status == 200
 
 
