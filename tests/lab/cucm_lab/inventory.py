@@ -16,7 +16,9 @@
 `inventory.yml`: group ``cucm`` with one child group per cluster holding its nodes; the first
 SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables, the lab CA in
 ``cucm_lab_ca_file``; each cluster's API users in ``cucm_lab_axl_user`` / ``cucm_lab_axl_password``
-(and ``cucm_lab_noaxl_*``), each host's ``cucm_lab_https_port`` and ``cucm_lab_tomcat_sha256``.
+(and ``cucm_lab_noaxl_*``), each host's ``cucm_lab_https_port`` and ``cucm_lab_tomcat_sha256``;
+and the collection's own variables for its API modules: ``cucm_api_ca_path``, ``cucm_api_user`` /
+``cucm_api_password``, ``cucm_axl_version``, ``cucm_api_port``.
 """
 
 from __future__ import annotations
@@ -125,6 +127,8 @@ def inventory_text(description: dict) -> str:
         lines += [
             "        # The lab CA that issued every node's Tomcat (HTTPS) certificate.",
             "        cucm_lab_ca_file: %s" % _q(description["ca_file"]),
+            "        # The collection's variables for its HTTPS API modules (docs/platform.md).",
+            "        cucm_api_ca_path: %s" % _q(description["ca_file"]),
         ]
     lines.append("      children:")
     for cluster in description["clusters"]:
@@ -146,6 +150,9 @@ def inventory_text(description: dict) -> str:
                 "            cucm_lab_noaxl_password: %s" % _q(cluster["noaxl_password"]),
                 "            cucm_lab_axl_version: %s" % _q(cluster["axl_version"]),
                 "            cucm_lab_phones: %d" % cluster["phones"],
+                "            cucm_api_user: %s" % _q(cluster["axl_user"]),
+                "            cucm_api_password: %s" % _q(cluster["axl_password"]),
+                "            cucm_axl_version: %s" % _q(cluster["axl_version"]),
             ]
         lines.append("          hosts:")
         for node in cluster["nodes"]:
@@ -158,6 +165,7 @@ def inventory_text(description: dict) -> str:
                 lines += [
                     "              cucm_lab_https_port: %d" % node["https_port"],
                     "              cucm_lab_tomcat_sha256: %s" % _q(node["tomcat_sha256"]),
+                    "              cucm_api_port: %d" % node["https_port"],
                 ]
     return "\n".join(lines) + "\n"
 
