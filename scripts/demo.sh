@@ -32,7 +32,6 @@ echo "==> ITL reset: signer per node before, after the reset, and after the Tftp
 # from the command line, which ansible-playbook shows at -vvvv.
 cat >"$STATE/itl-recovery-vars.yml" <<'VARS'
 itl_recovery_ccm_admin_password: "{{ cucm_lab_ccm_admin_password }}"
-itl_recovery_restart_tftp: true
 VARS
 ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery.yml -e target=demo125 \
     -e @"$STATE/itl-recovery-vars.yml"
