@@ -12,7 +12,20 @@ rm -rf "$STATE"
 trap '"$ROOT/scripts/lab.sh" stop "$STATE"' EXIT
 echo "==> starting a 3-node CUCM 12.5 lab"
 # --time-scale: the lab's service restarts take 1/10 of their (lab) time, to keep the demo short.
-"$ROOT/scripts/lab.sh" start "$STATE" --nodes 3 --release 12.5 --base-port 0 --cluster demo125 --time-scale 0.1
+"$ROOT/scripts/lab.sh" start "$STATE" --nodes 3 --release 12.5 --base-port 0 --cluster demo125 --time-scale 0.1 \
+    --phones 40
+
+# The lab's ground truth about the phones (GET /phones): what they hold and whether they trust it.
+phones() {
+    "$ROOT/.venv/bin/python" - "$STATE" "$1" <<'PY'
+import json, os, sys, urllib.request
+state, moment = sys.argv[1], sys.argv[2]
+url = json.load(open(os.path.join(state, "lab.json")))["control_url"] + "/phones?summary=1"
+s = json.load(urllib.request.urlopen(url, timeout=10))["summary"]
+print("==> phones %s (lab ground truth): %d registered of %d, %d trusting the cluster, %d refused a trust list"
+      % (moment, s["by_status"].get("Registered", 0), s["total"], s["trusting"], s["trust_list_update_failed"]))
+PY
+}
 
 echo "==> trust report (playbooks/trust_report.yml) against the lab"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/trust_report.yml \
@@ -27,14 +40,18 @@ echo "==> mixed mode off: back to non-secure, the CTL left on every node deleted
 ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
     -e target=demo125 -e cluster_security_mode_state=non_secure
 
-echo "==> ITL reset: signer per node before, after the reset, and after the Tftp restarts"
+echo "==> ITL recovery runbook: signers per node, the ITL reset, phones reset and waited for, Tftp restarts, phones again"
+phones "before the ITL recovery"
 # The CCM Administrator password comes from a vars file (here: the lab's inventory variable), never
 # from the command line, which ansible-playbook shows at -vvvv.
-cat >"$STATE/itl-recovery-vars.yml" <<'VARS'
+cat >"$STATE/itl-recovery-vars.yml" <<VARS
 itl_recovery_ccm_admin_password: "{{ cucm_lab_ccm_admin_password }}"
+itl_recovery_phone_batch_interval: 0
+itl_recovery_report_path: "$STATE/itl_recovery.json"
 VARS
 ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery.yml -e target=demo125 \
     -e @"$STATE/itl-recovery-vars.yml"
+phones "after the ITL recovery"
 
 echo "==> nightly ITLRecovery backup to the lab's SFTP server, verified from the controller"
 cat >"$STATE/backup-vars.yml" <<'VARS'
