@@ -13,10 +13,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.cucm.trust.plugins.plugin_utils._backup_report import build_backup_report
 
 
-def cucm_backup_report(entries, hosts=None):
+def cucm_backup_report(entries, hosts=None, check_mode=False):
     if not isinstance(entries, (list, tuple)):
         raise AnsibleFilterError("backup_report expects a list, got %s" % type(entries).__name__)
-    return build_backup_report([dict(e) for e in entries], hosts)
+    return build_backup_report([dict(e) for e in entries], hosts, check_mode=bool(check_mode))
 
 
 class FilterModule(object):

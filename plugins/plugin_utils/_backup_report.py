@@ -7,7 +7,9 @@
 Private to cucm.trust: used by plugins/filter/backup_report.py only (and its tests); not an API.
 
 Input items: ``{host, cluster, role, result}`` where ``result`` is the module's result (or a
-failure ``{failed, msg}``). A cluster is OK only when its publisher produced a verified backup.
+failure ``{failed, msg}``). A cluster is OK only when its publisher produced a verified backup -
+or, in check mode, when its publisher's pre-flight passed (nothing was written, so nothing can be
+verified; the cluster is marked ``check_mode`` and its ``path`` is where the backup would go).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-def build_backup_report(entries, hosts=None):
+def build_backup_report(entries, hosts=None, check_mode=False):
     clusters = {}
     seen = set()
     for entry in entries:
@@ -23,7 +25,8 @@ def build_backup_report(entries, hosts=None):
         name = entry.get("cluster") or entry.get("host")
         cluster = clusters.setdefault(name, {"cluster": name, "publisher": None, "verified": False,
                                              "path": None, "problem": None, "certificate": None,
-                                             "same_as_previous": None, "removed": [], "seconds": None})
+                                             "same_as_previous": None, "removed": [], "seconds": None,
+                                             "check_mode": bool(check_mode)})
         result = entry.get("result") or {}
         if entry.get("role") == "publisher" or result.get("is_publisher"):
             cluster["publisher"] = entry.get("host")
@@ -35,6 +38,8 @@ def build_backup_report(entries, hosts=None):
             cluster["seconds"] = _seconds(entry.get("seconds"))
             if result.get("failed"):
                 cluster["problem"] = result.get("msg")
+            elif check_mode:
+                cluster["problem"] = None  # the pre-flight passed; there is nothing to verify yet
             elif not cluster["verified"]:
                 cluster["problem"] = "backup written but not verified: %s" % ", ".join(
                     "%s %s" % (k, v) for k, v in sorted((result.get("checks") or {}).items()) if v != "passed")
@@ -44,12 +49,12 @@ def build_backup_report(entries, hosts=None):
         if host not in seen:
             clusters.setdefault(host, {"cluster": host, "publisher": None, "verified": False, "path": None,
                                        "problem": "no result (host unreachable?)", "certificate": None,
-                                       "same_as_previous": None, "removed": []})
+                                       "same_as_previous": None, "removed": [], "check_mode": bool(check_mode)})
     for cluster in clusters.values():
         if cluster["publisher"] is None and not cluster["problem"]:
             cluster["problem"] = "no publisher among the hosts of this cluster"
     ordered = [clusters[k] for k in sorted(clusters)]
-    failed = [c["cluster"] for c in ordered if not c["verified"]]
+    failed = [c["cluster"] for c in ordered if c["problem"] or not (c["verified"] or check_mode)]
     return {"clusters": ordered, "failed_clusters": failed, "text": _text(ordered)}
 
 
@@ -65,7 +70,9 @@ def _text(clusters):
     for c in clusters:
         cert = c.get("certificate") or {}
         key = {True: "unchanged", False: "CHANGED", None: "-"}[c.get("same_as_previous")]
-        lines.append("%-16s %-8s %-5s %-10s %s" % (
-            c["cluster"], "yes" if c["verified"] else "NO",
-            cert.get("days_left", "-"), key, c.get("path") if c["verified"] else c.get("problem")))
+        if c.get("check_mode") and not c.get("problem"):
+            verified, shown = "check", "would write %s" % c.get("path")
+        else:
+            verified, shown = "yes" if c["verified"] else "NO", c.get("path") if c["verified"] else c.get("problem")
+        lines.append("%-16s %-8s %-5s %-10s %s" % (c["cluster"], verified, cert.get("days_left", "-"), key, shown))
     return "\n".join(lines)
