@@ -14,7 +14,7 @@ import re
 import signal
 import sys
 
-from . import bootstrap, phones, render, webapi
+from . import bootstrap, phones, render, tftphttp, webapi
 from .control import ControlServer
 from .faults import FaultRegistry
 from .inventory import lab_description, write_lab_files
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="IP phones per cluster, joined by trust on first use (default 0)")
     serve.add_argument("--https-base-port", type=int, default=0,
                        help="HTTPS (AXL, RisPort70) port of the first node, the others follow (0: OS-chosen)")
+    serve.add_argument("--tftp-http-base-port", type=int, default=0,
+                       help="TFTP HTTP (CUCM's port 6970) port of the first node, the others follow "
+                       "(0: OS-chosen)")
     serve.add_argument("--test-commands", action="store_true", help="enable the labtest commands")
     serve.add_argument("--max-runtime", type=_positive(float, MAX_RUNTIME_LIMIT), default=4 * 3600.0,
                        help="exit after this many seconds (default 4 hours)")
@@ -189,6 +192,14 @@ async def run_lab(args, clusters, services) -> str:
         await lab.sftp.stop()
         await lab.stop()
         raise
+    tftp_http = tftphttp.LabTftpHttp(clusters, services)
+    try:
+        await tftp_http.start(args.tftp_http_base_port)
+    except Exception:
+        await lab.web.stop()
+        await lab.sftp.stop()
+        await lab.stop()
+        raise
     ticker = loop.create_task(phones.run_ticker(clusters))
     control = ControlServer(lab, args.control_port)
     control.start()
@@ -204,6 +215,7 @@ async def run_lab(args, clusters, services) -> str:
     finally:
         await loop.run_in_executor(None, control.stop)
         ticker.cancel()
+        await tftp_http.stop()
         await lab.web.stop()
         await lab.sftp.stop()
         await lab.stop()

@@ -4,7 +4,8 @@
 
     GET    /health                      {"ok": true}
     GET    /clusters                    {"clusters": [names]}
-    GET    /stats                       {"nodes": {hostname: {logins, commands, sessions, history, answers}}}
+    GET    /stats                       {"nodes": {hostname: {logins, commands, sessions, history, answers,
+                                        tftp_http: {requests, refused, by_status, history}}}}
     GET    /state[?cluster=NAME]        cluster settings, security mode, eTokens, ITL record form; per
                                         node: services, files (records, signer, verified), certificates,
                                         reset flags, time zone, show itl/ctl layout (trust_list_style)
@@ -12,7 +13,12 @@
     GET    /settings[?node=HOST]        {hostname: {setting: value}}
     POST   /settings                    {"node": HOST|"*", "cluster": NAME?, <setting>: value, ...}
     GET    /faults                      registered faults
-    POST   /faults                      {"node", "fault", "command", "count", "params"}
+    POST   /faults                      {"node", "fault", "command", "count", "params"}  (faults.py)
+                                        TFTP HTTP (tftphttp.py; "command" = a regex on the path):
+                                        {"fault": "tftp_http_down", "params"?: {"mode": "503"|"close"}}
+                                        {"fault": "tftp_http_tamper", "node"?, "params"?: {"file"?:
+                                        "ITLFile.tlv", "offset"?: n (default: len // 2)}}: the HTTP
+                                        copy has that byte XOR 0xFF, the stored file stays intact
     DELETE /faults[?node=HOST&fault=KIND]
     POST   /clock/advance               {"seconds": n}
     POST   /actions/regen-cert          {"node", "unit"}
@@ -31,6 +37,11 @@
     DELETE /sftp/faults[?server=NAME]
     POST   /sftp/rotate-host-key        {"server"?}
     /phones..., /api...                 the phones and the HTTPS APIs: see phonectl.py
+
+Each node also serves its TFTP files over plain HTTP (tftphttp.py, CUCM's port 6970):
+``GET|HEAD http://127.0.0.1:<tftp_http_port>/<file>`` (lab.json node ``tftp_http_port``), the bytes
+of ``GET /file``; the node setting ``tftp_http_when_stopped`` (refuse|503, GUESSED) decides what
+happens while Cisco Tftp is not running.
 
 Every call first moves booting phones on to now (phones.settle), so what it reads or changes
 happens after what was due.
@@ -119,6 +130,7 @@ def cluster_summary(cluster) -> dict:
                     "ip": node.ip,
                     "port": node.ssh_port,
                     "https_port": node.https_port,
+                    "tftp_http_port": node.tftp_http_port,
                     "tftp": node.runs_tftp,
                     "services": {name: {"activated": s.activated, "state": s.state}
                                  for name, s in node.services.items()},
@@ -266,6 +278,14 @@ class ControlApi:
             raise ApiError(HTTPStatus.BAD_REQUEST, str(exc))
         if spec["node"] != "*":
             self._node(spec)
+        if spec["kind"] == "tftp_http_tamper" and spec["node"] != "*":
+            cluster, node = self._node(spec)
+            offset = spec["params"]["offset"]
+            with cluster.lock:
+                stored = node.tftp_files.get(spec["params"]["file"])
+            if stored is not None and offset is not None and offset >= len(stored.data):
+                raise ApiError(HTTPStatus.BAD_REQUEST, "offset %d outside %s (%d bytes)"
+                               % (offset, spec["params"]["file"], len(stored.data)))
         if spec["kind"] in faults.IMMEDIATE:
             params = spec["params"]
             targets = ([self._node(spec)] if spec["node"] != "*" else

@@ -3,7 +3,8 @@
 A fault targets one node (or `*`), optionally only commands matching a regex, and fires `count`
 times (null = until `DELETE /faults`). The shell asks the registry at the moment a fault could
 apply (`take`), which consumes one firing. `corrupt_itl` is not registered: it changes the
-node's file at once (see control.py).
+node's file at once (see control.py). The nodes' TFTP HTTP servers (tftphttp.py) ask for
+`tftp_http_down` and `tftp_http_tamper`; for those, `command` is matched against the request path.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ TRIGGERED = {
     # Replace output line `line` (1-based) of the command with `text`: output a parser cannot
     # read, as from a release whose layout changed or a garbled session.
     "garble_output": {"line": 6, "text": "%%% unexpected output: 0x7f3a 0x0000 segment 12 %%%"},
+    # The node's TFTP HTTP service (tftphttp.py) answers 503, or ("close") reads the request and
+    # closes the connection without an answer. `command` (a regex), if given, matches the path.
+    "tftp_http_down": {"mode": "503"},
+    # The HTTP copy of `file` (a GET of exactly that name) has the byte at `offset` (default:
+    # the middle, len // 2) XOR 0xFF; the node's stored file, what `show itl` / `show ctl` render,
+    # stays intact. A file shorter than offset + 1 is served intact and does not consume a firing.
+    "tftp_http_tamper": {"file": "ITLFile.tlv", "offset": None},
 }
 IMMEDIATE = {
     # Flip one byte of a node's trust file so that its signature no longer verifies.
@@ -117,9 +125,22 @@ def _check_params(kind: str, params: dict) -> None:
         re.compile(params["question"])
     elif kind == "service_start_fails" and not isinstance(params["service"], (str, type(None))):
         raise ValueError("service_start_fails.service must be a service name or null")
+    elif kind == "tftp_http_down" and params["mode"] not in ("503", "close"):
+        raise ValueError("tftp_http_down.mode must be '503' or 'close'")
+    elif kind == "tftp_http_tamper":
+        if not isinstance(params["file"], str) or not params["file"]:
+            raise ValueError("tftp_http_tamper.file must be a file name")
+        offset = params["offset"]
+        if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int) or offset < 0):
+            raise ValueError("tftp_http_tamper.offset must be null or an integer >= 0")
     elif kind == "corrupt_itl":
         if params["offset"] is not None and (not isinstance(params["offset"], int) or params["offset"] < 0):
             raise ValueError("corrupt_itl.offset must be null or an integer >= 0")
+
+
+def _tamper_fits(params: dict, file: Optional[str], size: int) -> bool:
+    offset = params["offset"]
+    return params["file"] == file and size > 0 and (offset is None or offset < size)
 
 
 class FaultRegistry:
@@ -139,8 +160,10 @@ class FaultRegistry:
             return fault
 
     def take(self, kind: str, hostname: str, command: Optional[str] = None,
-             question: Optional[str] = None, service: Optional[str] = None) -> Optional[Fault]:
-        """The first live fault of `kind` that applies here; consumes one firing."""
+             question: Optional[str] = None, service: Optional[str] = None,
+             file: Optional[str] = None, size: int = 0) -> Optional[Fault]:
+        """The first live fault of `kind` that applies here; consumes one firing. `file` and
+        `size`: the file a `tftp_http_tamper` would change and its length."""
         with self._lock:
             for fault in self._faults:
                 if fault.kind != kind or fault.node not in ("*", hostname):
@@ -152,6 +175,8 @@ class FaultRegistry:
                     continue
                 wanted = fault.params.get("service") if kind == "service_start_fails" else None
                 if wanted is not None and wanted.lower() != (service or "").lower():
+                    continue
+                if kind == "tftp_http_tamper" and not _tamper_fits(fault.params, file, size):
                     continue
                 fault.fired += 1
                 if fault.count is not None:

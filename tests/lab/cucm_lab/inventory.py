@@ -8,7 +8,7 @@
      "axl_user", "axl_password", "noaxl_user", "noaxl_password", "axl_version", "phones",
      "ca_file",
      "nodes": [{"hostname", "host", "port", "publisher", "tftp", "cluster", "https_port",
-                "tomcat_sha256"}],
+                "tomcat_sha256", "tftp_http_port"}],
      "clusters": [{... the per-cluster keys above ...}],
      "sftp": [{"name", "host", "port", "username", "password", "root", "directory",
                "md5_fingerprint", "sha256_fingerprint", "ed25519_sha256_fingerprint", "known_hosts_line"}]}
@@ -18,7 +18,8 @@ SFTP server is in the ``cucm`` group's ``cucm_lab_sftp_*`` variables, the lab CA
 ``cucm_lab_ca_file``; each cluster's API users in ``cucm_lab_axl_user`` / ``cucm_lab_axl_password``
 (and ``cucm_lab_noaxl_*``), each host's ``cucm_lab_https_port`` and ``cucm_lab_tomcat_sha256``;
 and the collection's own variables for its API modules: ``cucm_api_ca_path``, ``cucm_api_user`` /
-``cucm_api_password``, ``cucm_axl_version``, ``cucm_api_port``.
+``cucm_api_password``, ``cucm_axl_version``, ``cucm_api_port``, and per host
+``cucm_tftp_http_port``, the node's TFTP HTTP port (tftphttp.py; 6970 on a real CUCM).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def cluster_description(cluster, host: str = "127.0.0.1") -> dict:
             "nodes": [
                 dict({"hostname": node.hostname, "host": host, "port": node.ssh_port,
                       "publisher": node.publisher, "tftp": node.runs_tftp, "cluster": cluster.name},
-                     **_https(node))
+                     **_https(node), **_tftp_http(node))
                 for node in cluster.nodes
             ],
             **_apis(cluster),
@@ -60,6 +61,11 @@ def _https(node) -> dict:
     from .webapi import tomcat_sha256
 
     return {"https_port": node.https_port, "tomcat_sha256": tomcat_sha256(node)}
+
+
+def _tftp_http(node) -> dict:
+    """Where the node's TFTP HTTP server listens (tftphttp.py), when it runs one."""
+    return {"tftp_http_port": node.tftp_http_port} if node.tftp_http_port else {}
 
 
 def _apis(cluster) -> dict:
@@ -167,6 +173,9 @@ def inventory_text(description: dict) -> str:
                     "              cucm_lab_tomcat_sha256: %s" % _q(node["tomcat_sha256"]),
                     "              cucm_api_port: %d" % node["https_port"],
                 ]
+            if "tftp_http_port" in node:
+                # The collection's variable: the node's TFTP HTTP service (6970 on a real CUCM).
+                lines.append("              cucm_tftp_http_port: %d" % node["tftp_http_port"])
     return "\n".join(lines) + "\n"
 
 

@@ -157,6 +157,8 @@ class Node:
     # Tomcat certificate, issued by the lab's CA. Kept out of `certs` (the CUCM trust units).
     https_port: int = 0
     tomcat: Optional[Identity] = None
+    # Where the node's TFTP HTTP server (tftphttp.py; CUCM's port 6970) listens on 127.0.0.1.
+    tftp_http_port: int = 0
 
     def __post_init__(self):
         if not isinstance(self.tftp_files, NodeFiles) or self.tftp_files._node is not self:

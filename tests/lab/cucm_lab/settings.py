@@ -167,6 +167,10 @@ class NodeSettings:
     # Port of the SFTP server for `utils itl reset remotekey`, which takes none: 22 on real
     # CUCM; the lab points it at its first SFTP server.
     remotekey_sftp_port: int = 22
+    # GUESSED (no transcript): what the node's TFTP HTTP server (tftphttp.py, CUCM's port 6970)
+    # does while Cisco Tftp is not activated and STARTED: "refuse" (reset the connection at once:
+    # the port is the Tftp process's, so nothing would listen) or "503".
+    tftp_http_when_stopped: str = "refuse"
 
     def text(self, key: str, **values) -> str:
         """A GUESSED text (or this node's override), with `values` filled in."""
@@ -224,6 +228,10 @@ def _coerce(name: str, value):
     if name == "host_key_dialog":
         if value not in ("classic", "openssh8"):
             raise ValueError("host_key_dialog must be classic or openssh8")
+        return value
+    if name == "tftp_http_when_stopped":
+        if value not in ("refuse", "503"):
+            raise ValueError("tftp_http_when_stopped must be refuse or 503")
         return value
     if name == "burst_drop":
         if value not in BURST_DROP_MODES:
