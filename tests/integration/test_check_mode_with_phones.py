@@ -51,7 +51,7 @@ def snapshot(lab):
 
 @pytest.mark.parametrize("security_mode", ["non-secure", "mixed"])
 def test_every_playbook_in_check_mode_resets_no_phone_and_changes_no_file(lab_factory, runner, tmp_path,
-                                                                           security_mode):
+                                                                          security_mode):
     lab = lab_factory(nodes=1, release="12.5", phones=12, time_scale=0.02, security_mode=security_mode)
     pub = next(n["hostname"] for n in lab.lab_json["nodes"] if n["publisher"])
     for unit in BREAK:
