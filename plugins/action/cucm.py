@@ -25,6 +25,10 @@ session is opened for them) or with the local connection (``delegate_to: localho
 ``module_defaults`` for ``group/cucm.trust.cucm`` applies to every module of the group, and
 ansible-core gives a module all of the group's options: the CLI modules therefore drop the API
 options (``API_OPTIONS``) instead of failing on "Unsupported parameters".
+
+trust_file_info also fetches files over HTTP from the controller (the TFTP HTTP port phones use);
+like the API modules it gets ``tftp_host`` (``cucm_tftp_host``, else ``ansible_host``, else
+``inventory_hostname``) and ``tftp_http_port`` (``cucm_tftp_http_port``) from the task's variables.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -51,6 +55,8 @@ API_VARIABLES = (
 )
 API_OPTIONS = frozenset(["api_host", "api_timeout", "api_retries", "api_retry_time"] + [o for o, _v in API_VARIABLES])
 API_CONNECTIONS = ("network_cli", "local")
+# CLI modules that also reach the node's TFTP HTTP port from the controller.
+TFTP_HTTP_MODULES = frozenset(["trust_file_info"])
 
 
 class ActionModule(ActionNetworkModule):
@@ -65,6 +71,8 @@ class ActionModule(ActionNetworkModule):
         extra = set(self._task.args) & API_OPTIONS
         if extra:  # from a module_defaults group: options of the HTTPS API modules only
             self._task.args = dict((k, v) for k, v in self._task.args.items() if k not in extra)
+        if module in TFTP_HTTP_MODULES:
+            self._task.args = tftp_http_arguments(self._task.args, task_vars, self._templar.template)
         if connection != "network_cli":
             return {
                 "failed": True,
@@ -100,6 +108,25 @@ class ActionModule(ActionNetworkModule):
         self._task.args = api_arguments(self._task.args, task_vars, self._templar.template)
         # The plain module run (what network_cli does for modules it does not import), on the controller.
         return self._run_named(host, lambda task_vars: NormalActionModule.run(self, task_vars=task_vars), task_vars)
+
+
+def _first_variable(task_vars, names):
+    for variable in names:
+        if task_vars.get(variable) is not None:
+            return task_vars[variable]
+    return None
+
+
+def tftp_http_arguments(args, task_vars, template):
+    """The task's arguments with ``tftp_host`` / ``tftp_http_port`` taken from the task's variables."""
+    args = dict(args)
+    if args.get("tftp_host") is None:
+        host = _first_variable(task_vars, ("cucm_tftp_host", "ansible_host", "inventory_hostname"))
+        if host is not None:
+            args["tftp_host"] = template(host)
+    if args.get("tftp_http_port") is None and task_vars.get("cucm_tftp_http_port") is not None:
+        args["tftp_http_port"] = template(task_vars["cucm_tftp_http_port"])
+    return args
 
 
 def api_arguments(args, task_vars, template):

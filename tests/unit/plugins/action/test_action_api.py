@@ -90,3 +90,14 @@ def test_cli_modules_drop_the_api_options_a_module_defaults_group_gives(ran):
 def test_cli_modules_still_need_network_cli(ran):
     result = plugin("cluster_info", {}, "local").run(task_vars={"inventory_hostname": "pub"})
     assert ran == [] and "needs ansible_connection=ansible.netcommon.network_cli" in result["msg"]
+
+
+def test_trust_file_info_gets_the_tftp_http_address_from_the_task_variables():
+    task_vars = {"inventory_hostname": "pub", "ansible_host": "192.0.2.10", "cucm_tftp_http_port": 16970}
+    assert action.tftp_http_arguments({"files": ["itl"]}, task_vars, template) == {
+        "files": ["itl"], "tftp_host": "192.0.2.10", "tftp_http_port": 16970}
+    assert action.tftp_http_arguments({}, {"inventory_hostname": "pub"}, template) == {"tftp_host": "pub"}
+    assert action.tftp_http_arguments({}, dict(task_vars, cucm_tftp_host="{{ pub }}"), template)["tftp_host"] == \
+        "cucm-pub.example.com"
+    assert action.tftp_http_arguments({"tftp_host": "other", "tftp_http_port": 6970}, task_vars, template) == {
+        "tftp_host": "other", "tftp_http_port": 6970}
