@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cucm_lab", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the lab in the foreground")
-    serve.add_argument("--nodes", type=_positive(int, 32), default=1, help="nodes per cluster")
+    # Bounded; above what CUCM supports per cluster (21 servers) so that an ITL over the phones' 39-certificate
+    # limit can be built (how real clusters get there is not in our sources).
+    serve.add_argument("--nodes", type=_positive(int, 40), default=1, help="nodes per cluster")
     serve.add_argument("--release", choices=sorted(PROFILES), default="12.5")
     serve.add_argument("--base-port", type=int, default=0,
                        help="SSH port of the first node, the others follow (0: OS-chosen)")
