@@ -39,6 +39,10 @@ ERROR_RES = [
 ]
 
 
+# A stale prompt can make the first try answer nothing; a real answer ends the tries at once.
+PAGINATION_ATTEMPTS = 3
+
+
 class TerminalModule(TerminalBase):
     terminal_stdout_re = [PROMPT_RE]
 
@@ -52,11 +56,21 @@ class TerminalModule(TerminalBase):
     terminal_inital_prompt_newline = True
 
     def on_open_shell(self):
-        try:
-            response = self._exec_cli_command(b"set cli pagination off")
-        except AnsibleConnectionFailure as exc:
-            raise AnsibleConnectionFailure("unable to turn CLI pagination off: %s" % exc)
-        if "pagination is turned off" not in to_text(response, errors="surrogate_then_replace").lower():
-            raise AnsibleConnectionFailure(
-                "unable to turn CLI pagination off; 'set cli pagination off' answered: %r" % response
-            )
+        # The empty line sent at the welcome line can leave a redrawn prompt in the buffer: the
+        # first command then "answers" at once with nothing. Sending the (idempotent) command again
+        # reads the real answer; the cliconf plugin drains what is left before the first command.
+        answers = []
+        for _attempt in range(PAGINATION_ATTEMPTS):
+            try:
+                response = self._exec_cli_command(b"set cli pagination off")
+            except AnsibleConnectionFailure as exc:
+                raise AnsibleConnectionFailure("unable to turn CLI pagination off: %s" % exc)
+            answers.append(response)
+            if "pagination is turned off" in to_text(response, errors="surrogate_then_replace").lower():
+                return
+            if response.strip():
+                break  # a real answer that is not the confirmation: do not insist
+        raise AnsibleConnectionFailure(
+            "unable to turn CLI pagination off; 'set cli pagination off' answered: %s"
+            % " / then: ".join(repr(answer) for answer in answers)
+        )
