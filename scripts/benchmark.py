@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark.py trust-report [--tree DIR ...] [--runs N]
     .venv/bin/python scripts/benchmark.py fleet [--tree DIR ...] [--clusters 1 20] [--nodes 2]
+    .venv/bin/python scripts/benchmark.py audit [--clusters 1 20] [--nodes 2] [--runs N]
     .venv/bin/python scripts/benchmark.py phones [--phones 5000] [--time-scale 1] [--batch-size 100]
                                                  [--batch-interval 5] [--parts info contended reset reset-wait]
 
@@ -11,6 +12,10 @@ so the numbers are the collection's own cost). ``fleet`` runs the nightly backup
 12.5 clusters with 2048-bit keys. Each ``--tree`` is a checkout with its collection built into
 ``<tree>/.collections`` (``make collection``; default: this tree); with several trees the runs
 alternate, so "before" and "after" share the machine's conditions.
+
+``audit`` runs the nightly backup once (so the audit finds a verified backup of every cluster's
+key), then playbooks/trust_audit.yml against the same kind of lab as ``fleet``, with the archive in
+the temporary directory: clusters audited, findings, archive entries written, wall and CPU.
 
 ``phones`` starts one 2-node CUCM 14 lab with ``--phones`` phones (1024-bit keys) and runs
 cucm.trust.phone_info and cucm.trust.phone_reset on its publisher (playbooks written to the temporary
@@ -226,6 +231,44 @@ def fleet(args, trees, workdir):
                 label(tree), clusters, nodes, min(r["verified"] for r in runs), clusters, median(runs, "wall"),
                 median(runs, "cpu"), median(runs, "lab_cpu"), median(runs, "cpu") / nodes, median(runs, "rss")))
     print("(median of %d runs per tree and size, the trees alternating)" % args.runs)
+
+
+def audit(args, trees, workdir):
+    rows = {}
+    for clusters in args.clusters:
+        state = os.path.join(workdir, "audit-%d" % clusters)
+        lab = Lab(state, nodes=args.nodes, clusters=clusters, release="12.5", key_size=2048, max_runtime=3600)
+        backups = os.path.join(workdir, "backups-%d" % clusters)
+        os.makedirs(backups)
+        try:
+            measure(lab, trees[0], "itl_recovery_backup.yml", workdir, forks=clusters,
+                    extra_vars={"itl_recovery_backup_report_path": os.path.join(backups, "backup.json")})
+            for run in range(args.runs):
+                for tree in trees:
+                    archive = os.path.join(workdir, "archive-%d-%d" % (clusters, run))
+                    report = os.path.join(workdir, "audit.json")
+                    row = measure(lab, tree, "trust_audit.yml", workdir, forks=clusters, extra_vars={
+                        "trust_audit_archive_dir": archive, "trust_audit_backup_report_dir": backups,
+                        "trust_audit_report_path": report})
+                    with open(report) as handle:
+                        audited = json.load(handle)
+                    row["clusters"] = len(audited["clusters"])
+                    row["findings"] = len(audited["findings"])
+                    row["entries"] = len([d for d in os.listdir(archive) if os.listdir(os.path.join(archive, d))])
+                    rows.setdefault((tree, clusters), []).append(row)
+        finally:
+            lab.stop()
+    print("| tree | clusters (nodes) | audited / findings / archive entries | wall s | machine CPU s | lab CPU s | "
+          "controller CPU s | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for clusters in args.clusters:
+        for tree in trees:
+            runs = rows[(tree, clusters)]
+            print("| %s | %d (%d) | %d / %d / %d | %.1f | %.1f | %.1f | %.1f | %.0f |" % (
+                label(tree), clusters, clusters * args.nodes, min(r["clusters"] for r in runs),
+                max(r["findings"] for r in runs), min(r["entries"] for r in runs), median(runs, "wall"),
+                median(runs, "cpu"), median(runs, "lab_cpu"), median(runs, "controller_cpu"), median(runs, "rss")))
+    print("(median of %d runs per tree and size; the backup ran once before)" % args.runs)
 
 
 # -- phones: phone_info and phone_reset on one cluster -------------------------------------------
@@ -491,11 +534,11 @@ def label(tree):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
-    parser.add_argument("job", choices=["trust-report", "fleet", "phones"])
+    parser.add_argument("job", choices=["trust-report", "fleet", "audit", "phones"])
     parser.add_argument("--tree", action="append", help="checkout with its collection built (default: this tree)")
     parser.add_argument("--runs", type=int, default=3, help="runs per tree (and lab size; phones: of the info part)")
-    parser.add_argument("--clusters", type=int, nargs="+", default=[1, 20], help="fleet: lab sizes")
-    parser.add_argument("--nodes", type=int, default=2, help="fleet: nodes per cluster")
+    parser.add_argument("--clusters", type=int, nargs="+", default=[1, 20], help="fleet, audit: lab sizes")
+    parser.add_argument("--nodes", type=int, default=2, help="fleet, audit: nodes per cluster")
     parser.add_argument("--phones", type=int, default=5000, help="phones: phones of the cluster")
     parser.add_argument("--time-scale", type=float, default=1.0,
                         help="phones: the lab's real seconds per lab second (RisPort window, boot delays)")
@@ -512,7 +555,7 @@ def main():
             sys.exit("%s has no built collection: run `make collection` there" % tree)
     workdir = tempfile.mkdtemp(prefix="cucm-trust-bench-")
     try:
-        {"trust-report": trust_report, "fleet": fleet, "phones": phones}[args.job](args, trees, workdir)
+        {"trust-report": trust_report, "fleet": fleet, "audit": audit, "phones": phones}[args.job](args, trees, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
