@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: a 3-node CUCM lab on 127.0.0.1, the trust report run against it over network_cli.
+# `make demo`: a 3-node CUCM lab with 40 phones on 127.0.0.1; the trust report, mixed mode on and off, the ITL
+# recovery runbook, the nightly backup and the nightly trust audit run against it over network_cli.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -32,11 +33,11 @@ ansible-playbook -i "$STATE/inventory.yml" playbooks/trust_report.yml \
     -e trust_report_output_path="$STATE/trust_report.json"
 echo "==> JSON report written to $STATE/trust_report.json"
 
-echo "==> mixed mode on: set on the publisher, restarts node by node, CTL verified on every node"
+echo "==> mixed mode on: set on the publisher, restarts node by node, CTL verified on every node, phones reset and watched"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
     -e target=demo125 -e cluster_security_mode_state=mixed
 
-echo "==> mixed mode off: back to non-secure, the CTL left on every node deleted"
+echo "==> mixed mode off: back to non-secure, phones reset, then the CTL left on every node deleted"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/cluster_security_mode.yml \
     -e target=demo125 -e cluster_security_mode_state=non_secure
 
@@ -64,12 +65,13 @@ itl_recovery_backup_sftp_host_key_fingerprint: ["{{ cucm_lab_sftp_sha256_fingerp
 itl_recovery_backup_cluster_security_password: "{{ cucm_lab_cluster_security_password }}"
 itl_recovery_backup_keep: 2
 VARS
+mkdir -p "$STATE/backups"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/itl_recovery_backup.yml -e @"$STATE/backup-vars.yml" \
-    -e itl_recovery_backup_report_path="$STATE/backup_report.json"
+    -e itl_recovery_backup_report_path="$STATE/backups/backup_report.json"
 "$ROOT/.venv/bin/python" - "$STATE" <<'PY'
 import json, os, sys
 state = sys.argv[1]
-report = json.load(open(os.path.join(state, "backup_report.json")))
+report = json.load(open(os.path.join(state, "backups", "backup_report.json")))
 sftp = json.load(open(os.path.join(state, "lab.json")))["sftp"][0]
 for cluster in report["clusters"]:
     cert = cluster["certificate"] or {}
@@ -78,3 +80,11 @@ for cluster in report["clusters"]:
     directory = os.path.join(sftp["root"], os.path.dirname(cluster["path"]).lstrip("/"))
     print("    on the SFTP server: %s" % ", ".join(sorted(os.listdir(directory))))
 PY
+
+echo "==> nightly trust audit (playbooks/trust_audit.yml): what every TFTP node serves to phones, fetched over"
+echo "    HTTP like phones do, verified and compared with show itl / show ctl; archived; findings"
+ansible-playbook -i "$STATE/inventory.yml" playbooks/trust_audit.yml \
+    -e trust_audit_archive_dir="$STATE/audit-archive" -e trust_audit_backup_report_dir="$STATE/backups" \
+    -e trust_audit_markdown_path="$STATE/trust_audit.md" -e trust_audit_report_path="$STATE/trust_audit.json"
+echo "==> the audit's report ($STATE/trust_audit.md; archive in $STATE/audit-archive):"
+cat "$STATE/trust_audit.md"
