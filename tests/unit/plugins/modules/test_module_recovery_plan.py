@@ -45,8 +45,8 @@ def old_itlrecovery():
 
 
 def test_localkey_from_the_archive_and_show_itl(tmp_path, monkeypatch, capsys):
-    path = write_archive(tmp_path / "archive", "20991201T020000Z", [("lab125-pub", "lab125_mixed_pub_itl.tlv"),
-                                                                   ("lab125-sub1", "lab125_mixed_sub1_itl.tlv")])
+    served = [("lab125-pub", "lab125_mixed_pub_itl.tlv"), ("lab125-sub1", "lab125_mixed_sub1_itl.tlv")]
+    path = write_archive(tmp_path / "archive", "20991201T020000Z", served)
     conn = connection()
     result = run_main(recovery_plan.main, {"archive_dir": str(tmp_path / "archive"), "cluster": "lab125"},
                       conn, monkeypatch, capsys, check_mode=True)
