@@ -5,13 +5,13 @@ Each lab: one node, 10 phones. The nightly jobs run while healthy (the ITLRecove
 audit), the lab clock moves on a week, the audit runs again; then trust is broken:
 
 * localkey case: the break of test_itl_recovery_phones.BREAKS - the plan says localkey, and the
-  itl_recovery runbook with that key brings every phone back;
+  itl_recovery runbook with itl_recovery_key_source auto takes that key and brings every phone back;
 * remotekey case: ITLRecovery regenerated since the phones' ITL, and CallManager and TVS too (the
   signer localkey uses on 12.0+ and the TVS certificate that could vouch for a new key on any
   release) - the plan says remotekey with the backup made before; localkey is shown to strand the
-  phones, and the runbook with the plan's key and backup brings them back;
+  phones, and the runbook with key_source auto takes the plan's key and backup and brings them back;
 * no-key case: the same break with only a backup of the new key - the plan says none and names
-  every phone.
+  every phone, and the runbook refuses to act.
 """
 
 import json
@@ -85,10 +85,13 @@ def test_localkey_case(lab_factory, runner, tmp_path, release):
     assert considered[sha1]["covered"] is True
     assert result["changed"] is False
 
-    # The plan is right: the runbook with its key brings every phone back.
-    proc, report = run_runbook(runner, lab, itl_recovery_key_source=result["key_source"])
+    # The plan is right: the runbook with key_source auto takes its key and brings every phone back.
+    proc, report = run_runbook(runner, lab, itl_recovery_key_source="auto", itl_recovery_plan_archive_dir=audit.archive,
+                               itl_recovery_plan_backup_report_dir=audit.backups)
     assert_ok(proc)
     assert lab.phones(summary=True)["summary"]["trusting"] == PHONES
+    assert report["key_source"] == "local" and report["plan"]["recommendation"] == "localkey"
+    assert report["phones"]["back"] == PHONES
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -108,6 +111,13 @@ def test_remotekey_and_no_key_cases(lab_factory, runner, tmp_path, release):
     assert [i["sha1"] for i in result["stranded_itls"]] == [held]
     assert sorted(result["phones_needing_manual_deletion"]) == sorted(p["name"] for p in lab.phones()["phones"])
     assert any(r.startswith("localkey would strand phones") for r in result["reasons"])
+    # The runbook asks the same plan first and refuses to act: nothing is typed on CUCM.
+    proc, _report = run_runbook(runner, lab, itl_recovery_key_source="auto", itl_recovery_plan_archive_dir=audit.archive,
+                                itl_recovery_plan_backup_report_dir=newer)
+    assert proc.returncode != 0 and "no key the phones trust is left" in proc.stdout, proc.stdout[-3000:]
+    assert "Nothing was typed on CUCM" in proc.stdout
+    history = lab.control("GET", "/stats")["nodes"][publisher(lab)]["history"]
+    assert not [c for c in history if c.startswith("utils itl reset")]
 
     # With the nightly backup made before the regeneration: remotekey with that backup.
     result = plan(runner, lab, audit, backup_report_dir=audit.backups)
@@ -125,10 +135,12 @@ def test_remotekey_and_no_key_cases(lab_factory, runner, tmp_path, release):
     summary = lab.phones(summary=True)["summary"]
     assert summary["trusting"] == 0 and summary["trust_list_update_failed"] == PHONES, summary
 
-    # The plan's key and backup bring every phone back.
+    # The runbook with key_source auto takes the plan's key and backup, and brings every phone back.
     sftp = lab.lab_json["sftp"][0]
-    proc, _report = run_runbook(runner, lab, itl_recovery_key_source="remote", itl_recovery_sftp_host=sftp["host"],
-                                itl_recovery_sftp_user=sftp["username"], itl_recovery_sftp_password=sftp["password"],
-                                itl_recovery_p12_path=result["backup"]["path"])
+    proc, report = run_runbook(runner, lab, itl_recovery_key_source="auto", itl_recovery_plan_archive_dir=audit.archive,
+                               itl_recovery_plan_backup_report_dir=audit.backups, itl_recovery_sftp_host=sftp["host"],
+                               itl_recovery_sftp_user=sftp["username"], itl_recovery_sftp_password=sftp["password"])
     assert_ok(proc)
     assert lab.phones(summary=True)["summary"]["trusting"] == PHONES
+    assert report["key_source"] == "remote" and report["plan"]["backup"]["path"] == result["backup"]["path"]
+    assert sftp["password"] not in proc.stdout
