@@ -88,3 +88,8 @@ ansible-playbook -i "$STATE/inventory.yml" playbooks/trust_audit.yml \
     -e trust_audit_markdown_path="$STATE/trust_audit.md" -e trust_audit_report_path="$STATE/trust_audit.json"
 echo "==> the audit's report ($STATE/trust_audit.md; archive in $STATE/audit-archive):"
 cat "$STATE/trust_audit.md"
+
+echo "==> recovery plan (playbooks/recovery_plan.yml): which key the demo cluster's phones still trust, from the"
+echo "    audit archive and the backup report - what the ITL recovery runbook asks first in an incident"
+ansible-playbook -i "$STATE/inventory.yml" playbooks/recovery_plan.yml -e target=demo125 \
+    -e recovery_plan_archive_dir="$STATE/audit-archive" -e recovery_plan_backup_report_dir="$STATE/backups"
