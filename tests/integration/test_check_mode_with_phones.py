@@ -12,22 +12,14 @@ import os
 import pytest
 
 from integration_support import ROOT, assert_ok
+from test_trust_audit import BACKUP_VARS
 
 BREAK = ("TVS", "ITLRecovery")  # 12.x: the ITL's signer and TVS regenerated, the phones reject the new ITL
 
 
 def playbooks(lab):
     cluster = lab.lab_json["cluster"]
-    backup_vars = {
-        "itl_recovery_backup_sftp_host": "{{ cucm_lab_sftp_host }}",
-        "itl_recovery_backup_sftp_port": "{{ cucm_lab_sftp_port }}",
-        "itl_recovery_backup_sftp_user": "{{ cucm_lab_sftp_user }}",
-        "itl_recovery_backup_sftp_password": "{{ cucm_lab_sftp_password }}",
-        "itl_recovery_backup_sftp_directory": "{{ cucm_lab_sftp_directory }}",
-        "itl_recovery_backup_sftp_host_key_fingerprint": ["{{ cucm_lab_sftp_sha256_fingerprint }}"],
-        "itl_recovery_backup_cluster_security_password": "{{ cucm_lab_cluster_security_password }}",
-        "itl_recovery_backup_keep": 1,
-    }
+    backup_vars = dict(BACKUP_VARS, itl_recovery_backup_keep=1)
     return [
         ("trust_report.yml", {}),
         ("compatibility_check.yml", {}),

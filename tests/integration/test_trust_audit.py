@@ -10,21 +10,16 @@ import json
 import os
 
 import pytest
+import yaml
 
 from integration_support import ROOT, assert_ok
 from test_change_modules import publisher
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "trust_audit.yml")
 BACKUP = os.path.join(ROOT, "playbooks", "itl_recovery_backup.yml")
-BACKUP_VARS = {
-    "itl_recovery_backup_sftp_host": "{{ cucm_lab_sftp_host }}",
-    "itl_recovery_backup_sftp_port": "{{ cucm_lab_sftp_port }}",
-    "itl_recovery_backup_sftp_user": "{{ cucm_lab_sftp_user }}",
-    "itl_recovery_backup_sftp_password": "{{ cucm_lab_sftp_password }}",
-    "itl_recovery_backup_sftp_directory": "{{ cucm_lab_sftp_directory }}",
-    "itl_recovery_backup_sftp_host_key_fingerprint": ["{{ cucm_lab_sftp_sha256_fingerprint }}"],
-    "itl_recovery_backup_cluster_security_password": "{{ cucm_lab_cluster_security_password }}",
-}
+# The backup role wired to the lab's SFTP server and passwords (the file test_fleet.py uses too).
+with open(os.path.join(ROOT, "tests", "integration", "vars", "backup_role_vars.yml")) as _handle:
+    BACKUP_VARS = yaml.safe_load(_handle)
 
 
 class Audit(object):
