@@ -57,12 +57,15 @@ class TerminalModule(TerminalBase):
 
     def on_open_shell(self):
         # The empty line sent at the welcome line can leave a redrawn prompt in the buffer: the
-        # first command then "answers" at once with nothing. Sending the (idempotent) command again
-        # reads the real answer; the cliconf plugin drains what is left before the first command.
+        # command then "answers" at once with nothing, and its real answer is still on its way.
+        # Read it by sending an empty line (not the command again, whose second answer would be
+        # taken for the output of the first real command); only a bare prompt is left over, which
+        # the cliconf plugin drains before the first command.
         answers = []
+        command = b"set cli pagination off"
         for _attempt in range(PAGINATION_ATTEMPTS):
             try:
-                response = self._exec_cli_command(b"set cli pagination off")
+                response = self._exec_cli_command(command)
             except AnsibleConnectionFailure as exc:
                 raise AnsibleConnectionFailure("unable to turn CLI pagination off: %s" % exc)
             answers.append(response)
@@ -70,6 +73,7 @@ class TerminalModule(TerminalBase):
                 return
             if response.strip():
                 break  # a real answer that is not the confirmation: do not insist
+            command = b""
         raise AnsibleConnectionFailure(
             "unable to turn CLI pagination off; 'set cli pagination off' answered: %s"
             % " / then: ".join(repr(answer) for answer in answers)
