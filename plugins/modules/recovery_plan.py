@@ -49,9 +49,11 @@ description:
     need their trust list deleted on the phone. Without hashes it says every phone that holds one of these ITLs.
 options:
   archive_dir:
-    description: The trust audit's archive directory on the controller (C(trust_audit_archive_dir)).
+    description:
+      - The trust audit's archive directory on the controller (C(trust_audit_archive_dir)).
+      - Without it only the ITL (and CTL) the publisher serves now is known - phones holding older ones are not
+        seen, and the reasons say so.
     type: path
-    required: true
   cluster:
     description:
       - Name of the cluster's sub-directory in the archive, and of its backups in the backup reports - the
@@ -80,9 +82,39 @@ options:
   phone_itl_hashes:
     description:
       - The ITL SHA-1 phones report (Settings > Security > Trust List, or the DeviceTLInfo alarm), as C(name) and
-        C(itl_sha1); the phones holding an ITL no key covers are then named.
+        C(itl_sha1); the phones holding an ITL no key covers (or, with O(change), that would stop trusting the
+        cluster) are then named.
     type: list
     elements: dict
+  change:
+    description:
+      - Also preview a risky change before it is made (RV(change_preview)) - which phones would stop trusting what
+        the cluster serves next. The same ITLs (archive window and now) are judged, together with every CTL phones
+        may hold (served in the window, the current one, or none).
+      - C(mixed_mode), C(non_secure_mode) (C(utils ctl set-cluster ...)) and C(ctl_update) (C(utils ctl update
+        CTLFile)) - the new CTL, signed by the publisher's CallManager certificate before 12.0 and by ITLRecovery
+        from 12.0.
+      - C(certificate_regeneration) of O(change.unit) on O(change.node) (C(set cert regen)) - the new certificate
+        is one no phone holds, so whatever it signs next is taken only through TVS; CallManager signs the node's
+        configuration files (and, before 12.0, its ITL; the CTL in mixed mode when it is the publisher's);
+        ITLRecovery signs every ITL from 12.0 (and the CTL in mixed mode); a new TVS certificate is one no
+        phone's ITL holds, so TVS can no longer vouch for such phones - what every TFTP node serves now is
+        checked again against the TVS certificates left.
+    type: dict
+    suboptions:
+      action:
+        description: The change.
+        type: str
+        required: true
+        choices: [mixed_mode, non_secure_mode, ctl_update, certificate_regeneration]
+      node:
+        description: With C(certificate_regeneration), the node (host name as C(show network cluster) lists it);
+          default the publisher.
+        type: str
+      unit:
+        description: With C(certificate_regeneration), the certificate.
+        type: str
+        choices: [CallManager, TVS, ITLRecovery]
 extends_documentation_fragment:
   - cucm.trust.attributes
   - cucm.trust.attributes.INFO_MODULE
@@ -93,6 +125,8 @@ notes:
     the first) is outside it. Run the trust audit nightly and keep more entries than the window.
 seealso:
   - module: cucm.trust.itl_reset
+  - module: cucm.trust.security_mode
+  - module: cucm.trust.ctl_update
   - module: cucm.trust.trust_file_info
 """
 
@@ -114,6 +148,25 @@ EXAMPLES = r"""
     p12_path: "{{ plan.backup.path if plan.key_source == 'remote' else omit }}"
     ccm_admin_password: "{{ ccm_admin_password }}"
   when: plan.recommendation != 'none'
+
+- name: Before mixed mode - would any phone stop trusting the new CTL?
+  cucm.trust.recovery_plan:
+    archive_dir: /var/lib/cucm-trust-audit
+    cluster: "{{ group_names | cucm.trust.cluster_name(inventory_hostname) }}"
+    change:
+      action: mixed_mode
+  register: preview
+
+- name: Before regenerating TVS on a subscriber
+  cucm.trust.recovery_plan:
+    archive_dir: /var/lib/cucm-trust-audit
+    cluster: "{{ group_names | cucm.trust.cluster_name(inventory_hostname) }}"
+    change:
+      action: certificate_regeneration
+      node: cucm-sub1
+      unit: TVS
+  register: preview
+  failed_when: not preview.change_preview.safe
 """
 
 RETURN = r"""
@@ -182,6 +235,23 @@ reasons:
   returned: success
   type: list
   elements: str
+change_preview:
+  description:
+    - With O(change), which phones would stop trusting what the cluster serves after it.
+    - C(safe) - no ITL phones may hold would refuse anything the cluster serves next (phones that refuse what it
+      serves already are listed in C(refusing_already_itls) and do not make it unsafe).
+    - C(unchanged) - the change serves nothing new (the cluster is in that security mode already);
+      C(security_mode) - the mode now.
+    - C(serves_next) - each file (C(file), C(nodes), C(signer) with C(sha1), C(common_name), C(unit) and C(new)
+      true for a certificate the change makes).
+    - C(tvs_presented_after) - SHA-1s of the TVS certificates the cluster presents after the change.
+    - C(itls) - every ITL phones may hold (C(sha1), C(nodes), C(first_seen), C(last_seen), C(archive_entries)),
+      with C(files) (for each file served next - C(accepted) true/false/null for not checked, C(how), C(with_ctl)
+      the CTL of the worst case) and C(stops_trusting).
+    - C(ctls_considered), C(stops_trusting_itls), C(phones_stop_trusting) and C(phones_unknown_itl) (null without
+      O(phone_itl_hashes)), C(reasons).
+  returned: when O(change) is given
+  type: dict
 """
 
 import datetime
@@ -189,19 +259,25 @@ import glob
 import json
 import os
 
+from ansible_collections.cucm.trust.plugins.module_utils._change_preview import ACTIONS, UNITS, preview
 from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import build_plan, read_archive
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import require_publisher
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, run_module
-from ansible_collections.cucm.trust.plugins.module_utils.trust_state import itl_facts
+from ansible_collections.cucm.trust.plugins.module_utils.trust_state import ctl_facts, itl_facts
 
 ARGUMENT_SPEC = dict(
-    archive_dir=dict(type="path", required=True),
+    archive_dir=dict(type="path"),
     cluster=dict(type="str", required=True),
     days=dict(type="int", default=30),
     since=dict(type="str"),
     backup_report_dir=dict(type="path"),
     backups=dict(type="list", elements="dict"),
     phone_itl_hashes=dict(type="list", elements="dict"),
+    change=dict(type="dict", options=dict(
+        action=dict(type="str", required=True, choices=list(ACTIONS)),
+        node=dict(type="str"),
+        unit=dict(type="str", choices=list(UNITS)),
+    ), required_if=[("action", "certificate_regeneration", ["unit"])]),
 )
 
 
@@ -222,9 +298,13 @@ def read_backups(directory, notes):
 
 def plan(module):
     params = module.params
-    require_publisher(module, "the recovery plan")
+    publisher = require_publisher(module, "the recovery plan")
     facts = itl_facts(module)
-    entries, notes = read_archive(params["archive_dir"], params["cluster"])
+    if params["archive_dir"]:
+        entries, notes = read_archive(params["archive_dir"], params["cluster"])
+    else:
+        entries, notes = [], ["no trust audit archive was given (archive_dir): only what the publisher serves now "
+                              "is known"]
     backups = []
     if params["backup_report_dir"]:
         backups.extend(read_backups(params["backup_report_dir"], notes))
@@ -242,8 +322,31 @@ def plan(module):
                             phones=params["phone_itl_hashes"], notes=notes)
     except ValueError as exc:
         raise CucmError("cannot build the recovery plan: %s" % exc, reason="options")
+    if params["change"]:
+        result["change_preview"] = change_preview(module, publisher["hostname"], entries, facts, now)
     result["changed"] = False
     return result
+
+
+def tftp_nodes(entries, publisher):
+    """The TFTP nodes of the newest archive entry, and the publisher."""
+    nodes = [publisher]
+    if entries:
+        newest = max(entries, key=lambda e: (e[1].get("time") or "", e[0]))[1]
+        nodes.extend(n.get("hostname") or n.get("host") for n in newest.get("nodes") or [] if n.get("tftp") is not False)
+    return sorted(set(n for n in nodes if n), key=lambda n: (n != publisher, n))
+
+
+def change_preview(module, publisher, entries, facts, now):
+    params = module.params
+    ctl = ctl_facts(module)
+    current = {"itl": facts["itl"], "ctl": ctl["ctl"], "security_mode": ctl["security_mode"]}
+    try:
+        return preview(params["change"], facts["release"], entries, current, now, publisher,
+                       tftp_nodes(entries, publisher), days=params["days"], since=params["since"],
+                       phones=params["phone_itl_hashes"])
+    except ValueError as exc:
+        raise CucmError("cannot preview the change: %s" % exc, reason="options")
 
 
 def main():
