@@ -15,9 +15,11 @@ healthy_history). Then, on 10.5, 12.5 and 14:
 4. mixed mode is now refused by the role (check mode and real run), and nothing is typed on CUCM.
 """
 
+import os
+
 import pytest
 
-from integration_support import assert_ok
+from integration_support import ROOT, assert_ok
 from test_change_modules import publisher, run
 from test_recovery_plan import healthy_history
 from test_security_mode_phones import run_role
@@ -25,6 +27,7 @@ from test_security_mode_phones import run_role
 RELEASES = ["10.5", "12.5", "14"]
 ITL_SIGNER = {"10.5": "CallManager", "12.5": "ITLRecovery", "14": "ITLRecovery"}
 RESET_FIRST = 6
+PLAN = os.path.join(ROOT, "playbooks", "recovery_plan.yml")
 
 
 def preview(runner, lab, audit, action, unit=None):
@@ -90,6 +93,13 @@ def test_preview_names_the_phones_a_tvs_regeneration_strands(lab_factory, runner
     assert result["phones_unknown_itl"] == []
     refused = next(i for i in result["itls"] if i["sha1"] == old)["files"]
     assert any(v["file"] == "ITLFile.tlv" and v["accepted"] is False for v in refused)
+    # The plan playbook shows the same (the way to preview a regeneration: no role regenerates certificates).
+    proc = runner.playbook(PLAN, lab.inventory_path, extra_vars=dict(
+        target=lab.lab_json["cluster"], recovery_plan_archive_dir=audit.archive,
+        recovery_plan_change="certificate_regeneration", recovery_plan_change_unit="TVS"))
+    assert_ok(proc)
+    assert "preview of certificate_regeneration of TVS: NOT SAFE - phones holding %s would stop trusting the " \
+        "cluster" % old[:12] in proc.stdout, proc.stdout[-3000:]
 
     # 3. Made anyway, the phones decide as the preview said.
     lab.control("POST", "/clock/advance", {"seconds": 400})
