@@ -90,6 +90,8 @@ echo "==> the audit's report ($STATE/trust_audit.md; archive in $STATE/audit-arc
 cat "$STATE/trust_audit.md"
 
 echo "==> recovery plan (playbooks/recovery_plan.yml): which key the demo cluster's phones still trust, from the"
-echo "    audit archive and the backup report - what the ITL recovery runbook asks first in an incident"
+echo "    audit archive and the backup report - what the ITL recovery runbook asks first in an incident; and"
+echo "    before the next risky change (here mixed mode), which phones would refuse what the cluster serves next"
 ansible-playbook -i "$STATE/inventory.yml" playbooks/recovery_plan.yml -e target=demo125 \
-    -e recovery_plan_archive_dir="$STATE/audit-archive" -e recovery_plan_backup_report_dir="$STATE/backups"
+    -e recovery_plan_archive_dir="$STATE/audit-archive" -e recovery_plan_backup_report_dir="$STATE/backups" \
+    -e recovery_plan_change=mixed_mode
