@@ -261,7 +261,7 @@ import os
 
 from ansible_collections.cucm.trust.plugins.module_utils._change_preview import ACTIONS, UNITS, preview
 from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import build_plan, read_archive
-from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import require_publisher
+from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_cluster, require_publisher
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, run_module
 from ansible_collections.cucm.trust.plugins.module_utils.trust_state import ctl_facts, itl_facts
 
@@ -328,12 +328,15 @@ def plan(module):
     return result
 
 
-def tftp_nodes(entries, publisher):
-    """The TFTP nodes of the newest archive entry, and the publisher."""
+def tftp_nodes(module, entries, publisher):
+    """The TFTP nodes of the newest archive entry and the publisher; without an archive, every node of the
+    cluster (``show network cluster``, read already)."""
     nodes = [publisher]
     if entries:
         newest = max(entries, key=lambda e: (e[1].get("time") or "", e[0]))[1]
         nodes.extend(n.get("hostname") or n.get("host") for n in newest.get("nodes") or [] if n.get("tftp") is not False)
+    else:
+        nodes.extend(n.get("hostname") for n in read_cluster(module)["nodes"])
     return sorted(set(n for n in nodes if n), key=lambda n: (n != publisher, n))
 
 
@@ -343,7 +346,7 @@ def change_preview(module, publisher, entries, facts, now):
     current = {"itl": facts["itl"], "ctl": ctl["ctl"], "security_mode": ctl["security_mode"]}
     try:
         return preview(params["change"], facts["release"], entries, current, now, publisher,
-                       tftp_nodes(entries, publisher), days=params["days"], since=params["since"],
+                       tftp_nodes(module, entries, publisher), days=params["days"], since=params["since"],
                        phones=params["phone_itl_hashes"])
     except ValueError as exc:
         raise CucmError("cannot preview the change: %s" % exc, reason="options")

@@ -88,3 +88,32 @@ def test_a_date_that_is_not_one_fails_clearly(tmp_path, monkeypatch, capsys):
     result = run_main(recovery_plan.main, {"archive_dir": str(tmp_path), "cluster": "lab125", "since": "last week"},
                       connection(), monkeypatch, capsys)
     assert result["failed"] is True and "not an ISO 8601 date" in result["msg"]
+
+
+def test_change_preview_without_archive_reads_only_and_names_every_node(monkeypatch, capsys):
+    from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import CLUSTER_SECURITY_MODE
+    from lab_texts import lab_cluster, run_sql
+
+    lab = lab_cluster("lab125", "12.5", 2, security_mode=0)
+    conn = ReplayConnection(RELEASE, {"show network cluster": show_network_cluster(NODES, "lab125-pub"),
+                                      "show itl": fixture("lab125_nonsecure_pub_itl.txt"),
+                                      "show ctl": fixture("lab125_back_to_nonsecure_ctl.txt"),
+                                      CLUSTER_SECURITY_MODE: run_sql(lab, CLUSTER_SECURITY_MODE)})
+    result = run_main(recovery_plan.main, {"cluster": "lab125", "change": {"action": "mixed_mode"}},
+                      conn, monkeypatch, capsys, check_mode=True)
+    # The second show network cluster asks for the session's earlier answer (reuse): the cliconf plugin does not
+    # type it again.
+    assert conn.sent == ["show network cluster", "show itl", "show ctl", CLUSTER_SECURITY_MODE, "show network cluster"]
+    assert result["changed"] is False
+    preview = result["change_preview"]
+    assert preview["security_mode"] == "non_secure" and preview["unchanged"] is False
+    (served,) = preview["serves_next"]
+    assert served["nodes"] == ["lab125-pub", "lab125-sub1"]  # the CTL is copied to every node
+    assert served["signer"]["unit"] == "ITLRecovery" and preview["safe"] is True
+    assert result["reasons"][0].startswith("no trust audit archive was given")
+
+
+def test_certificate_regeneration_needs_its_unit(monkeypatch, capsys):
+    result = run_main(recovery_plan.main, {"cluster": "lab125", "change": {"action": "certificate_regeneration"}},
+                      connection(), monkeypatch, capsys)
+    assert result["failed"] and "unit" in result["msg"], result
