@@ -13,6 +13,10 @@ healthy_history). Then, on 10.5, 12.5 and 14:
 3. the TVS regeneration is made and every phone reset: the lab's phones (real signatures, the
    phone's rules in tests/lab/cucm_lab/phonetrust.py) refuse exactly as the preview said;
 4. mixed mode is now refused by the role (check mode and real run), and nothing is typed on CUCM.
+
+The CTL update (10.5 and 14, mixed mode): the same split of the phones after the CTL signer is
+regenerated, then TVS; the preview judges the CTL phones hold with their ITL, the role refuses the
+update, and the update made anyway is refused by exactly the phones the preview named.
 """
 
 import os
@@ -23,6 +27,7 @@ from integration_support import ROOT, assert_ok
 from test_change_modules import publisher, run
 from test_recovery_plan import healthy_history
 from test_security_mode_phones import run_role
+from test_trust_audit import Audit
 
 RELEASES = ["10.5", "12.5", "14"]
 ITL_SIGNER = {"10.5": "CallManager", "12.5": "ITLRecovery", "14": "ITLRecovery"}
@@ -120,3 +125,45 @@ def test_preview_names_the_phones_a_tvs_regeneration_strands(lab_factory, runner
         assert "mixed_mode would make the cluster serve files that phones holding %s" % old[:12] in proc.stdout
         assert "Nothing was typed on CUCM" in proc.stdout
     assert utils_ctl_typed(lab) == []
+
+
+@pytest.mark.parametrize("release", ["10.5", "14"])
+def test_ctl_update_preview_judges_the_ctl_phones_hold(lab_factory, runner, tmp_path, release):
+    """Mixed mode; the CTL signer (CallManager on 10.5, ITLRecovery on 14) is regenerated, 6 phones take
+    the new ITL, then TVS is regenerated: the preview of the CTL update names the 4 phones whose ITL and CTL
+    hold only the old signer, the role refuses the update, and made anyway those 4 phones refuse the CTL."""
+    lab = lab_factory(nodes=1, release=release, phones=10, time_scale=0.02, security_mode="mixed")
+    names = sorted(p["name"] for p in lab.phones()["phones"])
+    (old_ctl,) = {p["ctl_sha1"] for p in lab.phones()["phones"]}
+    audit = Audit(runner, lab, tmp_path)
+    audit.backup()
+    audit.run(trust_audit_fail_on_critical=False)
+
+    regenerate(lab, ITL_SIGNER[release])
+    reset(lab, names[:RESET_FIRST])
+    (old_itl,) = {p["itl_sha1"] for p in lab.phones()["phones"] if p["name"] in names[RESET_FIRST:]}
+    audit.run(trust_audit_fail_on_critical=False)
+    result = preview(runner, lab, audit, "ctl_update")
+    assert result["safe"] is True, result["reasons"]  # TVS still vouches for the new signer
+    assert old_ctl in [c["sha1"] for c in result["ctls_considered"]]
+
+    regenerate(lab, "TVS")
+    result = preview(runner, lab, audit, "ctl_update")
+    assert result["safe"] is False and result["stops_trusting_itls"] == [old_itl], result["reasons"]
+    assert sorted(result["phones_stop_trusting"]) == names[RESET_FIRST:]
+    (served,) = result["serves_next"]
+    assert served["file"] == "CTLFile.tlv" and served["signer"]["unit"] == ITL_SIGNER[release]
+
+    proc = run_role(runner, lab, "mixed", extra_vars={"cluster_security_mode_plan_archive_dir": audit.archive,
+                                                      "cluster_security_mode_update_ctl": True})
+    assert proc.returncode != 0 and "ctl_update would make the cluster serve files that phones holding %s" \
+        % old_itl[:12] in proc.stdout, proc.stdout[-3000:]
+    assert utils_ctl_typed(lab) == []
+
+    # Made anyway (the module, then every phone reset): the phones decide as the preview said.
+    assert_ok(run(runner, lab, "ctl_update", {"when": "always"}, limit=publisher(lab)))
+    assert utils_ctl_typed(lab) == ["utils ctl update CTLFile"]
+    lab.control("POST", "/actions/restart-service", {"node": publisher(lab), "service": "Cisco Tftp"})
+    reset(lab)
+    kept_old = sorted(p["name"] for p in lab.phones()["phones"] if p["ctl_sha1"] == old_ctl)
+    assert kept_old == names[RESET_FIRST:], lab.phones()["phones"]
