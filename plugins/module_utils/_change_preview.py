@@ -28,6 +28,7 @@ from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import (
     collect_itls,
     entry_time,
     sast_records,
+    sort_phones,
     tvs_keys,
     window_bounds,
 )
@@ -354,18 +355,10 @@ def preview(change, version, entries, current, now, publisher, tftp_nodes, days=
                     if verdict["refused_already"] else "would refuse", verdict["file"], ", ".join(verdict["nodes"]),
                     verdict["how"]))
 
-    phones_stop, phones_unknown = None, None
-    if phones is not None:
-        phones_stop, phones_unknown = [], []
-        for phone in phones:
-            held = (phone.get("itl_sha1") or "").lower().replace(":", "")
-            if held in stopping:
-                phones_stop.append(phone.get("name"))
-            elif held not in itls:
-                phones_unknown.append(phone.get("name"))
-        if phones_unknown:
-            reasons.append("%d phone(s) report an ITL the archive does not hold (%s): not judged"
-                           % (len(phones_unknown), ", ".join(phones_unknown[:20])))
+    phones_stop, phones_unknown = sort_phones(phones, stopping, itls)
+    if phones_unknown:
+        reasons.append("%d phone(s) report an ITL the archive does not hold (%s): not judged"
+                       % (len(phones_unknown), ", ".join(phones_unknown[:20])))
     if not stopping:
         reasons.append("every ITL phones may hold takes what the cluster serves after the change")
     elif phones is None:

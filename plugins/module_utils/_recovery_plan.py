@@ -349,15 +349,8 @@ def build_plan(cluster, version, entries, current, now, days=30, since=None, bac
                        "(Settings > Security > Trust List, or a factory reset)"
                        % "; ".join(_itl_words(itls[s]) for s in stranded))
 
-    phones_needing, phones_unknown = None, None
+    phones_needing, phones_unknown = sort_phones(phones, stranded, itls)
     if phones is not None:
-        phones_needing, phones_unknown = [], []
-        for phone in phones:
-            held = (phone.get("itl_sha1") or "").lower().replace(":", "")
-            if held in stranded:
-                phones_needing.append(phone.get("name"))
-            elif held not in itls:
-                phones_unknown.append(phone.get("name"))
         if phones_unknown:
             reasons.append("%d phone(s) report an ITL the archive does not hold (%s): the plan cannot say whether "
                            "they trust the key" % (len(phones_unknown), ", ".join(phones_unknown[:20])))
@@ -378,6 +371,21 @@ def build_plan(cluster, version, entries, current, now, days=30, since=None, bac
         "reasons": reasons,
     })
     return result
+
+
+def sort_phones(phones, marked, itls):
+    """``(names holding a ``marked`` ITL, names holding an ITL not in ``itls``)``; ``(None, None)`` without
+    ``phones`` (``[{name, itl_sha1}]``)."""
+    if phones is None:
+        return None, None
+    holding, unknown = [], []
+    for phone in phones:
+        held = (phone.get("itl_sha1") or "").lower().replace(":", "")
+        if held in marked:
+            holding.append(phone.get("name"))
+        elif held not in itls:
+            unknown.append(phone.get("name"))
+    return holding, unknown
 
 
 def _backup_summary(backup):
