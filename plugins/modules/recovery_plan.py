@@ -100,6 +100,10 @@ options:
         ITLRecovery signs every ITL from 12.0 (and the CTL in mixed mode); a new TVS certificate is one no
         phone's ITL holds, so TVS can no longer vouch for such phones - what every TFTP node serves now is
         checked again against the TVS certificates left.
+      - TVS is assumed to vouch for every current certificate of the cluster. Cisco's articles say so for a
+        regenerated CallManager certificate and for the new signer of an updated CTL; for ITLRecovery it is an
+        assumption. The phone's TVS servers are taken to be any TVS node (the phone's CallManager group is not
+        read).
     type: dict
     suboptions:
       action:

@@ -33,10 +33,9 @@ from typing import List, Optional, Set
 from urllib.parse import unquote
 
 from .model import SERVICE_TFTP
-from .webapi import HttpError, Response, read_request
+from .webapi import HttpError, Response, listen_per_node, read_request
 
 LOG = logging.getLogger("cucm_lab.tftphttp")
-LISTEN_HOST = "127.0.0.1"
 CUCM_PORT = 6970  # what a real node listens on (the lab's ports are base + i or OS-chosen)
 IDLE_CONNECTION_SECONDS = 30.0  # a keep-alive connection with no new request is closed
 WRITE_SECONDS = 30.0  # a client that does not read its answer is dropped
@@ -150,17 +149,8 @@ class LabTftpHttp:
 
     async def start(self, base_port: int = 0) -> None:
         """Listen for every node (base_port + i, or OS-chosen when 0); sets node.tftp_http_port."""
-        index = 0
         try:
-            for cluster in self.clusters:
-                for node in cluster.nodes:
-                    server = await asyncio.start_server(
-                        lambda r, w, c=cluster, n=node: self._serve(c, n, r, w), LISTEN_HOST,
-                        base_port + index if base_port else 0, reuse_address=True)
-                    self._servers.append(server)
-                    with cluster.lock:
-                        node.tftp_http_port = server.sockets[0].getsockname()[1]
-                    index += 1
+            await listen_per_node(self.clusters, self._serve, base_port, "tftp_http_port", self._servers)
         except Exception:
             await self.stop()
             raise

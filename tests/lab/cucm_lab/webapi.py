@@ -373,6 +373,24 @@ def _pem(cert) -> bytes:
 
 
 # -- HTTP/1.1 over TLS -------------------------------------------------------------------------
+async def listen_per_node(clusters, serve, base_port: int, port_attribute: str, servers: list,
+                          options=lambda node: {}) -> None:
+    """One asyncio server per node of `clusters` on LISTEN_HOST (port base_port + i, or OS-chosen when
+    0), each calling `serve(cluster, node, reader, writer)`; the port is stored in the node's
+    `port_attribute`. Servers are appended to `servers` as they start, so the caller's stop() closes
+    the ones already listening when a later one fails."""
+    index = 0
+    for cluster in clusters:
+        for node in cluster.nodes:
+            server = await asyncio.start_server(
+                lambda r, w, c=cluster, n=node: serve(c, n, r, w), LISTEN_HOST,
+                base_port + index if base_port else 0, reuse_address=True, **options(node))
+            servers.append(server)
+            with cluster.lock:
+                setattr(node, port_attribute, server.sockets[0].getsockname()[1])
+            index += 1
+
+
 class HttpError(Exception):
     def __init__(self, status: int):
         super().__init__(status)
@@ -499,18 +517,9 @@ class LabWeb:
 
     async def start(self, base_port: int = 0) -> None:
         """Listen for every node (base_port + i, or OS-chosen when 0)."""
-        index = 0
         try:
-            for cluster in self.clusters:
-                for node in cluster.nodes:
-                    server = await asyncio.start_server(
-                        lambda r, w, c=cluster, n=node: self._serve(c, n, r, w), LISTEN_HOST,
-                        base_port + index if base_port else 0, ssl=self._context(node),
-                        ssl_handshake_timeout=10, reuse_address=True)
-                    self._servers.append(server)
-                    with cluster.lock:
-                        node.https_port = server.sockets[0].getsockname()[1]
-                    index += 1
+            await listen_per_node(self.clusters, self._serve, base_port, "https_port", self._servers,
+                                  lambda node: {"ssl": self._context(node), "ssl_handshake_timeout": 10})
         except Exception:
             await self.stop()
             raise
