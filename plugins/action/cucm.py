@@ -56,7 +56,7 @@ API_VARIABLES = (
 API_OPTIONS = frozenset(["api_host", "api_timeout", "api_retries", "api_retry_time"] + [o for o, _v in API_VARIABLES])
 API_CONNECTIONS = ("network_cli", "local")
 # CLI modules that also reach the node's TFTP HTTP port from the controller.
-TFTP_HTTP_MODULES = frozenset(["trust_file_info"])
+TFTP_HTTP_MODULES = frozenset(["trust_file_info", "recovery_plan"])
 
 
 class ActionModule(ActionNetworkModule):

@@ -100,6 +100,33 @@ def entry_time(path, entry):
         return parse_time(os.path.basename(os.path.dirname(path)))
 
 
+def cluster_time(entry):
+    """The cluster's clock when the audit read the entry: the earliest HTTP ``Date`` its TFTP nodes sent with
+    the trust files (``server_time``), or None."""
+    times = []
+    for node in entry.get("nodes") or []:
+        for served in ((node.get("files") or {}).values()):
+            try:
+                times.append(parse_time(served.get("server_time")))
+            except (AttributeError, ValueError):
+                continue
+    return _iso(min(times)) if times else None
+
+
+def on_cluster_clock(entries):
+    """``(entries, missing)``: the entries with ``time`` taken from the cluster's clock where they recorded it
+    (the controller's time kept as ``controller_time``); ``missing``: paths of those that did not."""
+    moved, missing = [], []
+    for path, entry in entries:
+        when = cluster_time(entry)
+        if when is None:
+            missing.append(path)
+            moved.append((path, entry))
+        else:
+            moved.append((path, dict(entry, time=when, controller_time=entry.get("time"))))
+    return moved, missing
+
+
 def served_itls(path, entry):
     """``[(node, itl sha1, records, channel)]``: the ITL each TFTP node of the entry served."""
     served = []

@@ -15,12 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import email.utils
 import hashlib
 import os
-
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.urls import open_url
 
 try:
     from cryptography.x509 import load_der_x509_certificate
@@ -34,43 +30,11 @@ from ansible_collections.cucm.trust.plugins.module_utils.trust_file import (
     parse_trust_file,
     verify_trust_file,
 )
+from ansible_collections.cucm.trust.plugins.module_utils._tftp_http import MAX_BYTES, base_url as tftp_base_url, fetch
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import cluster_facts
 from ansible_collections.cucm.trust.plugins.module_utils.trust_state import ctl_facts, itl_facts
 
-DEFAULT_PORT = 6970
 FILES = (("itl", "ITLFile.tlv", itl_facts), ("ctl", "CTLFile.tlv", ctl_facts))
-# A trust file is at most 64 KB (16-bit lengths; phones refuse larger ITLs); read a little more
-# to see an oversized answer, never an unbounded one.
-MAX_BYTES = 256 * 1024
-
-
-def server_time(headers):
-    """The node's clock from the HTTP ``Date`` header (ISO 8601 UTC), or None. Phones take their
-    time from the cluster, so certificate expiry is counted in the cluster's time."""
-    try:
-        when = email.utils.parsedate_to_datetime(headers.get("Date"))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def fetch(url, timeout):
-    """``(status, http_status, data, error, server time)`` of one GET."""
-    try:
-        response = open_url(url, method="GET", timeout=timeout, follow_redirects="none",
-                            headers={"User-Agent": "cucm.trust"})
-        data = response.read(MAX_BYTES + 1)
-        return "fetched", response.getcode(), data, None, server_time(response.headers)
-    except HTTPError as exc:
-        when = server_time(exc.headers) if exc.headers is not None else None
-        if exc.code == 404:
-            return "absent", 404, None, None, when
-        return "http_error", exc.code, None, "HTTP %d %s" % (exc.code, exc.reason), when
-    except (URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        return "unreachable", None, None, "no answer from %s: %s" % (url, reason), None
 
 
 def check_file(module, kind, name, cli_facts, base_url):
@@ -155,8 +119,7 @@ def check_files(module):
     host = params["tftp_host"]
     if not host:
         module.fail_json(msg="tftp_host is not set (the cucm action plugin fills it from ansible_host)")
-    port = params["tftp_http_port"] or DEFAULT_PORT
-    base_url = "http://%s:%d" % ("[%s]" % host if ":" in host else host, port)
+    base_url = tftp_base_url(host, params["tftp_http_port"])
     cluster = cluster_facts(module)
     tftp = cluster["local"]["hostname"] in cluster["tftp_nodes"]
     result = dict(changed=False, files={}, problems=[], cluster=cluster, tftp=tftp)

@@ -86,6 +86,24 @@ options:
         cluster) are then named.
     type: list
     elements: dict
+  clock:
+    description:
+      - Whose clock the window is measured on. C(cluster) - the cluster's, as phones live by it - each archive
+        entry's time is the HTTP C(Date) its TFTP nodes sent with the trust files (recorded by the audit), and now
+        is the C(Date) the publisher's TFTP HTTP service answers with (O(tftp_host), O(tftp_http_port)); where
+        either is missing the controller's clock is used and the reasons say so. C(controller) - the time the
+        audit ran and the controller's clock now.
+    type: str
+    choices: [cluster, controller]
+    default: cluster
+  tftp_host:
+    description:
+      - Address of the publisher's TFTP HTTP service, asked for the cluster's clock. Default - the inventory
+        variable C(cucm_tftp_host), else C(ansible_host) (filled by the action plugin).
+    type: str
+  tftp_http_port:
+    description: TFTP HTTP port of the publisher. Default - the inventory variable C(cucm_tftp_http_port), else 6970.
+    type: int
   change:
     description:
       - Also preview a risky change before it is made (RV(change_preview)) - which phones would stop trusting what
@@ -264,10 +282,17 @@ import json
 import os
 
 from ansible_collections.cucm.trust.plugins.module_utils._change_preview import ACTIONS, UNITS, preview
-from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import build_plan, read_archive
+from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import (
+    build_plan,
+    on_cluster_clock,
+    read_archive,
+)
+from ansible_collections.cucm.trust.plugins.module_utils._tftp_http import base_url, fetch
 from ansible_collections.cucm.trust.plugins.module_utils.cluster_state import read_cluster, require_publisher
 from ansible_collections.cucm.trust.plugins.module_utils.cucm import CucmError, run_module
 from ansible_collections.cucm.trust.plugins.module_utils.trust_state import ctl_facts, itl_facts
+
+CLOCK_TIMEOUT = 10  # seconds for the one HTTP request that reads the cluster's clock
 
 ARGUMENT_SPEC = dict(
     archive_dir=dict(type="path"),
@@ -277,6 +302,9 @@ ARGUMENT_SPEC = dict(
     backup_report_dir=dict(type="path"),
     backups=dict(type="list", elements="dict"),
     phone_itl_hashes=dict(type="list", elements="dict"),
+    clock=dict(type="str", choices=["cluster", "controller"], default="cluster"),
+    tftp_host=dict(type="str"),
+    tftp_http_port=dict(type="int"),
     change=dict(type="dict", options=dict(
         action=dict(type="str", required=True, choices=list(ACTIONS)),
         node=dict(type="str"),
@@ -300,6 +328,29 @@ def read_backups(directory, notes):
     return found
 
 
+def clock_now(module, notes):
+    """Now, on the cluster's clock (the publisher's TFTP HTTP ``Date``) or the controller's."""
+    controller = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    params = module.params
+    if params["clock"] == "controller":
+        notes.append("the window is measured on the controller's clock")
+        return controller
+    host = params["tftp_host"]
+    if host:
+        url = "%s/ITLFile.tlv" % base_url(host, params["tftp_http_port"])
+        status, _code, _data, error, when = fetch(url, CLOCK_TIMEOUT)
+        if when:
+            notes.append("the window is measured on the cluster's clock: now is %s (HTTP Date of %s), the "
+                         "controller says %s" % (when, url, controller))
+            return when
+        why = error or "its answer (%s) had no Date header" % status
+    else:
+        why = "tftp_host is not set"
+    notes.append("the cluster's clock could not be read (%s): the window is measured on the controller's clock"
+                 % why)
+    return controller
+
+
 def plan(module):
     params = module.params
     publisher = require_publisher(module, "the recovery plan")
@@ -319,7 +370,13 @@ def plan(module):
         if key not in seen:
             seen.add(key)
             unique.append(backup)
-    now = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = clock_now(module, notes)
+    if params["clock"] == "cluster":
+        entries, missing = on_cluster_clock(entries)
+        if missing:
+            plural = "y" if len(missing) == 1 else "ies"
+            notes.append("%d archive entr%s recorded no cluster time (no trust file fetched): the controller's "
+                         "time of the audit is used for %s" % (len(missing), plural, ", ".join(missing)))
     try:
         result = build_plan(params["cluster"], facts["release"], entries, facts, now,
                             days=params["days"], since=params["since"], backups=unique,

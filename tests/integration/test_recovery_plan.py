@@ -144,3 +144,22 @@ def test_remotekey_and_no_key_cases(lab_factory, runner, tmp_path, release):
     assert lab.phones(summary=True)["summary"]["trusting"] == PHONES
     assert report["key_source"] == "remote" and report["plan"]["backup"]["path"] == result["backup"]["path"]
     assert sftp["password"] not in proc.stdout
+
+
+def test_the_window_is_measured_on_the_clusters_clock(lab_factory, runner, tmp_path):
+    """Audits a week apart on the lab's clock, seconds apart on the controller's: a 3-day window on the
+    cluster's clock leaves the oldest entry out (the one a week before the window's start still counts)."""
+    lab, audit = healthy_history(lab_factory, runner, tmp_path, "12.5")
+    lab.control("POST", "/clock/advance", {"seconds": WEEK})
+    audit.run()
+    first, second, third = [os.path.join(e, "audit.json") for e in audit.entries()]
+
+    result = plan(runner, lab, audit, days=3)
+    assert [e["path"] for e in result["window"]["archive_entries"]] == [second, third]
+    assert [e["path"] for e in result["window"]["left_out"]] == [first]
+    assert any(r.startswith("the window is measured on the cluster's clock") for r in result["reasons"])
+    lab_now = lab.control("POST", "/clock/advance", {"seconds": 0})["clock"]
+    assert result["window"]["end"][:10] == lab_now[:10], (result["window"], lab_now)
+
+    result = plan(runner, lab, audit, days=3, clock="controller")
+    assert [e["path"] for e in result["window"]["archive_entries"]] == [first, second, third]

@@ -226,3 +226,24 @@ def test_no_archive_entry_leaves_only_the_current_itl(tmp_path):
     itls, used, _skipped = collect_itls(entries, __import__("datetime").datetime(2026, 11, 1))
     assert list(itls) == [binary("lab125_mixed_pub_itl")["sha1"]] and len(used) == 1
     assert read_archive(str(tmp_path), "nowhere")[0] == []
+
+
+def test_on_the_cluster_clock_entries_take_the_time_their_nodes_sent():
+    from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import on_cluster_clock
+
+    week_old = entry("lab125", "20261201T020000Z", [("lab125-pub", "lab125_mixed_pub_itl"),
+                                                    ("lab125-sub1", "lab125_mixed_sub1_itl")])
+    nodes = week_old[1]["nodes"]
+    nodes[0]["files"]["itl"]["server_time"] = "2026-11-24T02:00:05Z"
+    nodes[1]["files"]["itl"]["server_time"] = "2026-11-24T02:00:01Z"
+    nodes[1]["files"]["ctl"] = {"status": "absent", "server_time": "not a date"}
+    unstamped = entry("lab125", "20261201T030000Z", [("lab125-pub", "lab125_mixed_pub_itl")])
+    moved, missing = on_cluster_clock([week_old, unstamped])
+    assert moved[0][1]["time"] == "2026-11-24T02:00:01Z"  # the earliest Date its nodes sent
+    assert moved[0][1]["controller_time"] == "2026-12-01T02:00:00Z"
+    assert moved[1] == unstamped and missing == [unstamped[0]]
+    # A 3-day window on the cluster's clock leaves the week-old entry out (it is the newest before the window,
+    # so its ITL still counts, but it is timed a week back).
+    result = plan(moved, "lab125_mixed_pub_itl", days=3)
+    used = [e["time"] for e in result["window"]["archive_entries"]]
+    assert used == ["2026-11-24T02:00:01Z", "2026-12-01T03:00:00Z"]
