@@ -31,8 +31,10 @@ from ansible_collections.cucm.trust.plugins.module_utils._recovery_plan import (
     sort_phones,
     tvs_keys,
     window_bounds,
+    window_entries,
 )
 from ansible_collections.cucm.trust.plugins.module_utils.release import ctl_signer_unit, itl_signer_unit
+from ansible_collections.cucm.trust.plugins.module_utils.trust_facts import record_unit
 
 ACTIONS = ("mixed_mode", "non_secure_mode", "ctl_update", "certificate_regeneration")
 UNITS = ("CallManager", "TVS", "ITLRecovery")
@@ -105,7 +107,7 @@ def node_signers(entries, current_itl, publisher):
         signer = _signer_record(parsed)
         callmanager = current_certificate(records, "CallManager", name)
         state[name] = {
-            "itl_signer": _signer(signer, None, "who signs " + source) if signer else None,
+            "itl_signer": _signer(signer, record_unit(signer, records), "who signs " + source) if signer else None,
             "callmanager": _signer(callmanager, "CallManager", "%s's CallManager certificate in %s" % (name, source))
             if callmanager else None}
     return state
@@ -128,7 +130,7 @@ def served_ctls(path, entry):
         cli = (node.get("cli") or {}).get("ctl")
         if cli and cli.get("present") and cli.get("sha1"):
             served.append((name, cli["sha1"].lower(), cli.get("records") or []))
-        elif ctl_file.get("status") == "absent" or (cli is not None and not (cli or {}).get("present")):
+        elif ctl_file.get("status") == "absent" or (cli is not None and not cli.get("present")):
             served.append((name, None, []))
     return served
 
@@ -136,9 +138,7 @@ def served_ctls(path, entry):
 def collect_ctls(entries, start, current_ctl, security_mode):
     """``{sha1 or None: ctl}``: the CTLs phones may hold (None: no CTL), from the same archive entries as the
     ITLs (``collect_itls``) and the publisher's current ``show ctl``."""
-    timed = sorted(((entry_time(path, entry), path, entry) for path, entry in entries), key=lambda e: (e[0], e[1]))
-    before = [e for e in timed if e[0] < start]
-    used = ([before[-1]] if before else []) + [e for e in timed if e[0] >= start]
+    used, _skipped = window_entries(entries, start)
     ctls = {}
     for moment, path, entry in used:
         for node, sha1, records in served_ctls(path, entry):

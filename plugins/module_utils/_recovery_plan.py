@@ -152,17 +152,21 @@ def window_bounds(now, days=None, since=None):
     return start, end
 
 
+def window_entries(entries, start):
+    """``(used, skipped)``, each ``[(time, path, entry)]`` oldest first: the entries at or after ``start`` and the
+    newest one before it; the older ones."""
+    timed = sorted(((entry_time(path, entry), path, entry) for path, entry in entries), key=lambda e: (e[0], e[1]))
+    before = [e for e in timed if e[0] < start]
+    return ([before[-1]] if before else []) + [e for e in timed if e[0] >= start], before[:-1]
+
+
 def collect_itls(entries, start):
     """The ITLs phones may hold: ``{sha1: itl}`` from the entries at or after ``start``, and from the newest
     entry before it (what it saw may have been served until the next audit, inside the window).
 
     ``entries``: ``[(path, audit.json)]``. Returns ``(itls, used, skipped)``; ``used`` and ``skipped`` are
     ``[{path, time}]``."""
-    timed = sorted(((entry_time(path, entry), path, entry) for path, entry in entries), key=lambda e: (e[0], e[1]))
-    before = [e for e in timed if e[0] < start]
-    inside = [e for e in timed if e[0] >= start]
-    used = ([before[-1]] if before else []) + inside
-    skipped = before[:-1]
+    used, skipped = window_entries(entries, start)
     itls = {}
     for moment, path, entry in used:
         for node, sha1, records, channel in served_itls(path, entry):

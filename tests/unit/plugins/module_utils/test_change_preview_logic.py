@@ -99,6 +99,10 @@ def test_tvs_regeneration_separates_phones_refusing_already_from_phones_it_stran
     # Of the two TVS certificates (publisher, sub1) only sub1's is presented after the change.
     assert len(result["tvs_presented_after"]) == 1
     assert any("refuse already" in r for r in result["reasons"])
+    # Who signs what is served now, read from the publisher's show itl: its CallManager certificate on 10.5.
+    signers = dict((f["file"], f["signer"]) for f in result["serves_next"])
+    assert signers["ITLFile.tlv"]["unit"] == "CallManager" and not signers["ITLFile.tlv"]["new"]
+    assert signers["ITLFile.tlv"]["sha1"] == signers["SEP<MAC>.cnf.xml.sgn"]["sha1"]
 
 
 def test_itlrecovery_regeneration_on_12_5_needs_tvs_and_is_refused_on_a_subscriber():
